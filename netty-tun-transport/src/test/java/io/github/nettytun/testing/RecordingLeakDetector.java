@@ -42,6 +42,18 @@ public final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /**
+     * The older constructor Netty's factory tries first; delegates to the current one.
+     *
+     * @param resourceType     the tracked type
+     * @param samplingInterval the sampling interval
+     * @param maxActive        ignored, as by Netty
+     */
+    @Deprecated
+    public RecordingLeakDetector(Class<?> resourceType, int samplingInterval, long maxActive) {
+        this(resourceType, samplingInterval);
+    }
+
     @Override
     protected void reportTracedLeak(String resourceType, String records) {
         record("LEAK of " + resourceType + ':' + records);
