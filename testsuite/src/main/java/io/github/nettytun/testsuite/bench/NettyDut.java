@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The netty-tun Project
+ *
+ * The netty-tun Project licenses this file to you under the Apache License, version 2.0 (the
+ * "License"); you may not use this file except in compliance with the License. You may obtain a
+ * copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License
+ * is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express
+ * or implied. See the License for the specific language governing permissions and limitations under
+ * the License.
+ */
+package io.github.nettytun.testsuite.bench;
+
+import io.github.nettytun.channel.TunAddress;
+import io.github.nettytun.channel.TunChannelOption;
+import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.epoll.EpollTunChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+
+/**
+ * Program under test (1): {@link EpollTunChannel} through a full Netty pipeline on one epoll event loop.
+ * It attaches to an existing TUN device ({@code IFF_TUN|IFF_NO_PI}, leaving the link alone) and runs until
+ * SIGTERM, then prints its own totals (the benchmark does not trust them: rates come from kernel counters).
+ *
+ * <pre>
+ *   --dir rx|tx --tun ppsb0 [--mq] [--src 198.18.0.2 --dst 198.18.0.1 --sport 40000 --dport 9000 --len 64]
+ *   [--batch 64] [--spin N]   (TX: writes per flush; WRITE_SPIN_COUNT, default Netty's 16)
+ * </pre>
+ *
+ * <ul>
+ * <li>RX: a handler counts and releases every packet: the work any real handler must at least do.</li>
+ * <li>TX: an event-loop task writes {@code batch} {@code retainedDuplicate()}s of one direct template with
+ *     the void promise, flushes, and re-schedules itself; the duplicate is what an application that
+ *     forwards a shared buffer would write, and it is pooled by Netty (no copy of the payload).</li>
+ * </ul>
+ */
+public final class NettyDut {
+    private NettyDut() {
+    }
+
+    /**
+     * Runs the reader or writer until the JVM is terminated.
+     *
+     * @param argv see the class comment
+     * @throws Exception if the channel cannot attach
+     */
+    public static void main(String[] argv) throws Exception {
+        Args a = Args.parse(argv);
+        boolean tx = "tx".equals(a.str("dir", "rx"));
+        String tun = a.str("tun", "ppsb0");
+        Counter counter = new Counter();
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        Bootstrap b = new Bootstrap().group(group).channel(EpollTunChannel.class)
+                .option(TunChannelOption.MODE, TunMode.TUN)
+                .option(TunChannelOption.PACKET_INFO, false)
+                .option(TunChannelOption.MULTI_QUEUE, a.flag("mq"))
+                // The harness owns the device (address, MTU, link): attach only.
+                .option(TunChannelOption.LINK_UP, false)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf buf = (ByteBuf) msg;
+                        counter.packets++;
+                        counter.bytes += buf.readableBytes();
+                        buf.release();
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        if (++counter.errors <= 5) {
+                            cause.printStackTrace();
+                        }
+                    }
+                });
+        if (a.integer("spin", 0) > 0) {
+            b.option(io.netty.channel.ChannelOption.WRITE_SPIN_COUNT, a.integer("spin", 16));
+        }
+        Channel ch = b.bind(new TunAddress(tun)).sync().channel();
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                System.out.println("netty-tun " + (tx ? "tx" : "rx") + " packets=" + counter.packets
+                        + " bytes=" + counter.bytes + " errors=" + counter.errors)));
+        System.err.println("READY " + ch.localAddress() + " (netty-tun EpollTunChannel " + (tx ? "tx" : "rx") + ")");
+        if (tx) {
+            byte[] packet = Ipv4Udp.build(a.str("src", "198.18.0.2"), a.str("dst", "198.18.0.1"),
+                    a.integer("sport", 40000), a.integer("dport", 9000), a.integer("len", 1400));
+            ByteBuf template = Unpooled.directBuffer(packet.length).writeBytes(packet);
+            ch.eventLoop().execute(new Writer(ch, template, a.integer("batch", 64), counter));
+        }
+        ch.closeFuture().sync();
+    }
+
+    /** Totals for the exit line; plain fields, written by the event loop only. */
+    static final class Counter {
+        long packets;
+        long bytes;
+        long errors;
+    }
+
+    /** Writes up to {@code batch} packets, flushes once, and queues itself behind any pending I/O. */
+    static final class Writer implements Runnable {
+        private final Channel ch;
+        private final ByteBuf template;
+        private final int batch;
+        private final Counter counter;
+
+        Writer(Channel ch, ByteBuf template, int batch, Counter counter) {
+            this.ch = ch;
+            this.template = template;
+            this.batch = batch;
+            this.counter = counter;
+        }
+
+        @Override
+        public void run() {
+            if (!ch.isActive()) {
+                return;
+            }
+            int n = 0;
+            while (n < batch && ch.isWritable()) {
+                ch.write(template.retainedDuplicate(), ch.voidPromise());
+                n++;
+            }
+            ch.flush();
+            counter.packets += n;
+            // Re-schedule rather than loop so the event loop still runs epoll (EPOLLOUT, errors) between batches.
+            ch.eventLoop().execute(this);
+        }
+    }
+}
