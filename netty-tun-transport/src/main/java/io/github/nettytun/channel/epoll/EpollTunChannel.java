@@ -95,6 +95,8 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     private static final int TAP_HEADER_ROOM = 14 + 2 * 4;
     private static final int PI_LENGTH = 4;
     private static final int MAX_SUPER_PACKET = 65535;
+    /** How long bind waits for the kernel to mark the device running (see NetDevice.awaitRunning). */
+    private static final long RUNNING_TIMEOUT_MILLIS = 2000;
 
     static {
         // FileDescriptor's native methods live in the epoll library: load it, or fail with Netty's reason.
@@ -345,6 +347,13 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         if (c.isLinkUp()) {
             // IPv6 addresses need the link up first; no-op (and no privilege needed) when already up.
             NetDevice.setUp(name, true);
+            // Then wait for the kernel's link-watch to mark it running: until then packets routed into the
+            // device are dropped (no-op qdisc), and IPv6 re-runs its set-up when the operstate changes, which
+            // made replies to freshly added addresses fail (Ip6InAddrErrors) when addresses came first.
+            if ((c.getCarrier() == null || c.getCarrier()) && !NetDevice.awaitRunning(name, RUNNING_TIMEOUT_MILLIS)) {
+                logger.debug("{} is not running {} ms after link up; the first packets routed into it may be dropped",
+                        name, RUNNING_TIMEOUT_MILLIS);
+            }
         }
         List<TunInterfaceAddress> addresses = c.getAddresses();
         if (!addresses.isEmpty()) {
@@ -353,10 +362,23 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
             for (TunInterfaceAddress a : addresses) {
                 RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !c.isIpv6Dad());
             }
+            awaitLocalRoutes(addresses, c);
         }
         if (c.isPersist()) {
             // Last, so that a failure above leaves no persistent half-configured device behind.
             TunIoctls.setPersist(raw, name, true);
+        }
+    }
+
+    /** Bind returns when the addresses work: wait for the local routes of IPv6 addresses (not tentative). */
+    private static void awaitLocalRoutes(List<TunInterfaceAddress> addresses, EpollTunChannelConfig c) {
+        if (c.isIpv6Dad() || !c.isLinkUp()) {
+            return;
+        }
+        for (TunInterfaceAddress a : addresses) {
+            if (a.isIpv6() && !RtNetlink.awaitLocalRoute(a.address(), RUNNING_TIMEOUT_MILLIS)) {
+                logger.debug("{} is not routed locally {} ms after it was added", a, RUNNING_TIMEOUT_MILLIS);
+            }
         }
     }
 
@@ -400,10 +422,14 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         for (TunInterfaceAddress a : addresses) {
             RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !config.isIpv6Dad());
         }
+        awaitLocalRoutes(addresses, config);
     }
 
     void applyLinkUp(boolean up) {
         NetDevice.setUp(local.ifName(), up);
+        if (up) {
+            NetDevice.awaitRunning(local.ifName(), RUNNING_TIMEOUT_MILLIS);
+        }
     }
 
     void applyPersist(boolean persist) {

@@ -40,6 +40,7 @@ public final class NetDevice {
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 02000000;
     private static final int IFF_UP = 0x1;
+    private static final int IFF_RUNNING = 0x40;
     private static final int ARPHRD_ETHER = 1;
 
     private NetDevice() {
@@ -78,6 +79,28 @@ public final class NetDevice {
         Memory ifreq = TunIoctls.ifreq(name);
         ifreq.setShort(TunIoctls.IFREQ_UNION_OFFSET, (short) (up ? flags | IFF_UP : flags & ~IFF_UP));
         call(name, SIOCSIFFLAGS, ifreq, up ? "SIOCSIFFLAGS(up)" : "SIOCSIFFLAGS(down)");
+    }
+
+    /**
+     * Waits until the interface is operationally up ({@code IFF_RUNNING}). The kernel turns the carrier
+     * on when a queue attaches, but only its link-watch work, run later and sometimes up to a second
+     * later, replaces the interface's no-op qdisc: until then everything routed into the device is dropped.
+     *
+     * @param name          the interface
+     * @param timeoutMillis how long to wait at most
+     * @return whether the interface is running
+     */
+    public static boolean awaitRunning(String name, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        long pauseMicros = 50;
+        while ((flags(name) & IFF_RUNNING) == 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1000);
+            pauseMicros = Math.min(pauseMicros * 2, 10_000);
+        }
+        return true;
     }
 
     /** Returns the interface flags ({@code SIOCGIFFLAGS}, the {@code IFF_UP} family, not the TUN flags). */

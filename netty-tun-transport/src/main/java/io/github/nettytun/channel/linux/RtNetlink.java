@@ -39,6 +39,11 @@ public final class RtNetlink {
     private static final int NETLINK_ROUTE = 0;
 
     private static final short RTM_NEWADDR = 20;
+    private static final short RTM_NEWROUTE = 24;
+    private static final short RTM_GETROUTE = 26;
+    private static final short RTA_DST = 1;
+    private static final byte RTN_LOCAL = 2;
+    private static final int RTMSG_LEN = 12;
     private static final short NLMSG_ERROR = 2;
     private static final short NLM_F_REQUEST = 0x1;
     private static final short NLM_F_ACK = 0x4;
@@ -119,6 +124,64 @@ public final class RtNetlink {
             }
         } catch (LastErrorException e) {
             throw new TunException(what + " failed: " + Errno.name(e.getErrorCode()), e.getErrorCode(), e);
+        } finally {
+            TunIoctls.closeQuietly(sock);
+        }
+    }
+
+    /**
+     * Waits until the kernel routes an address of this host locally ({@code ip route get} answers
+     * {@code local}). An IPv6 address reports success before its local route is in place (the
+     * address's set-up finishes in the kernel's workqueue), and packets to it that arrive meanwhile are
+     * dropped as not ours ({@code Ip6InAddrErrors}).
+     *
+     * @param address       the address just added
+     * @param timeoutMillis how long to wait at most
+     * @return whether the address is routed locally
+     */
+    public static boolean awaitLocalRoute(InetAddress address, long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        long pauseMicros = 50;
+        while (!isLocal(address)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pauseMicros * 1000);
+            pauseMicros = Math.min(pauseMicros * 2, 10_000);
+        }
+        return true;
+    }
+
+    private static boolean isLocal(InetAddress address) {
+        byte[] raw = address.getAddress();
+        boolean v6 = address instanceof Inet6Address;
+        int total = NLMSG_HDRLEN + RTMSG_LEN + align(4 + raw.length);
+        Memory request = new Memory(total);
+        request.clear();
+        request.setInt(0, total);
+        request.setShort(4, RTM_GETROUTE);
+        request.setShort(6, NLM_F_REQUEST);
+        request.setInt(8, 1);
+        request.setByte(NLMSG_HDRLEN, (byte) (v6 ? AF_INET6 : AF_INET));
+        request.setByte(NLMSG_HDRLEN + 1, (byte) (raw.length * 8));
+        putAttribute(request, NLMSG_HDRLEN + RTMSG_LEN, RTA_DST, raw);
+        int sock;
+        try {
+            sock = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        } catch (LastErrorException e) {
+            return false;
+        }
+        try {
+            Memory kernel = new Memory(12);
+            kernel.clear();
+            kernel.setShort(0, (short) AF_NETLINK);
+            LibC.INSTANCE.sendto(sock, request, new NativeLong(total), 0, kernel, 12);
+            Memory reply = new Memory(8192);
+            long n = LibC.INSTANCE.recv(sock, reply, new NativeLong(reply.size()), 0).longValue();
+            return n >= NLMSG_HDRLEN + RTMSG_LEN && reply.getShort(4) == RTM_NEWROUTE
+                    && reply.getByte(NLMSG_HDRLEN + 7) == RTN_LOCAL;
+        } catch (LastErrorException e) {
+            return false;
         } finally {
             TunIoctls.closeQuietly(sock);
         }
