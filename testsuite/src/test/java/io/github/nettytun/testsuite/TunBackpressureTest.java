@@ -125,6 +125,49 @@ class TunBackpressureTest extends AbstractDeviceTest {
     }
 
     @Test
+    void maxMessagesPerReadBoundsEachReadLoop() throws Exception {
+        AtomicInteger frames = new AtomicInteger();
+        AtomicInteger largestBatch = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
+        Channel ch = bind(new Bootstrap()
+                .option(io.netty.channel.ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.FixedRecvByteBufAllocator(2048)
+                        .maxMessagesPerRead(4))
+                .option(io.netty.channel.ChannelOption.AUTO_READ, false)
+                .handler(new ChannelInboundHandlerAdapter() {
+                    private int batch;
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        batch++;
+                        frames.incrementAndGet();
+                        ((ByteBuf) msg).release();
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        largestBatch.accumulateAndGet(batch, Math::max);
+                        if (batch > 0) {
+                            batches.incrementAndGet();
+                        }
+                        batch = 0;
+                    }
+                }));
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(TestNet.LOCAL4, 0))) {
+            // Queue 40 datagrams in the device while nobody reads, then let the channel read them all.
+            for (int i = 0; i < 40; i++) {
+                s.send(new DatagramPacket(new byte[16], 16, new InetSocketAddress(TestNet.PEER4, 5000)));
+            }
+            Thread.sleep(200);
+            ch.config().setAutoRead(true);
+            waitFor(() -> frames.get() >= 40, frames);
+            assertEquals(4, largestBatch.get(), "read loops stop at maxMessagesPerRead and batch up to it");
+            assertTrue(batches.get() >= 10, "40 frames need at least 10 read loops: " + batches);
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    @Test
     void writesBeyondTheHighWaterMarkMakeTheChannelUnwritableAndAllArrive() throws Exception {
         Channel ch = bind(new Bootstrap()
                 .option(io.netty.channel.ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(16 * 1024, 64 * 1024))

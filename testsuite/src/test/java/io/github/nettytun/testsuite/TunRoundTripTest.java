@@ -65,6 +65,10 @@ class TunRoundTripTest extends AbstractDeviceTest {
             assertEquals(setup.mode.flag(), flags & (TunFlags.IFF_TUN | TunFlags.IFF_TAP), TunFlags.toString(flags));
             assertEquals(!setup.packetInfo, (flags & TunFlags.IFF_NO_PI) != 0, TunFlags.toString(flags));
             assertEquals(setup.vnetHdr, (flags & TunFlags.IFF_VNET_HDR) != 0, TunFlags.toString(flags));
+            int features = ((EpollTunChannel) ch).kernelFeatures();
+            int expected = TunFlags.IFF_TUN | TunFlags.IFF_TAP | TunFlags.IFF_NO_PI | TunFlags.IFF_VNET_HDR
+                    | TunFlags.IFF_MULTI_QUEUE;
+            assertEquals(expected, features & expected, "TUNGETFEATURES: " + TunFlags.toString(features));
             setup.addPeerNeighbour(name);
 
             echoUdp(TestNet.LOCAL4, TestNet.PEER4, 20);
