@@ -131,6 +131,12 @@ public interface TunChannelConfig extends ChannelConfig {
     /** Sets whether IPv6 addresses go through duplicate address detection. */
     TunChannelConfig setIpv6Dad(boolean dad);
 
+    /** Returns how many queues a multi-queue parent opens. See {@link TunChannelOption#QUEUES}. */
+    int getQueues();
+
+    /** Sets how many queues a multi-queue parent opens (1..256); only before bind. */
+    TunChannelConfig setQueues(int queues);
+
     @Override
     TunChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis);
 

@@ -92,6 +92,12 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Boolean> IPV6_DAD = valueOf(TunChannelOption.class, "IPV6_DAD");
 
+    /**
+     * Number of queues (file descriptors) a multi-queue parent channel opens at bind, one child channel
+     * each: 1..256. Default: the number of available processors.
+     */
+    public static final ChannelOption<Integer> QUEUES = valueOf(TunChannelOption.class, "QUEUES");
+
     @SuppressWarnings({ "unused", "deprecation" })
     private TunChannelOption() {
         super(null);

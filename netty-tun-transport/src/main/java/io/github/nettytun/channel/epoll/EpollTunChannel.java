@@ -18,11 +18,9 @@ import io.github.nettytun.channel.TunAddress;
 import io.github.nettytun.channel.TunChannel;
 import io.github.nettytun.channel.TunException;
 import io.github.nettytun.channel.TunFlags;
-import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
 import io.github.nettytun.channel.linux.Errno;
 import io.github.nettytun.channel.linux.NetDevice;
-import io.github.nettytun.channel.linux.RtNetlink;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -95,8 +93,6 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     private static final int TAP_HEADER_ROOM = 14 + 2 * 4;
     private static final int PI_LENGTH = 4;
     private static final int MAX_SUPER_PACKET = 65535;
-    /** How long bind waits for the kernel to mark the device running (see NetDevice.awaitRunning). */
-    private static final long RUNNING_TIMEOUT_MILLIS = 2000;
 
     static {
         // FileDescriptor's native methods live in the epoll library: load it, or fail with Netty's reason.
@@ -132,7 +128,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         super(null);
         int raw = TunIoctls.openCloneDevice();
         this.fd = new FileDescriptor(raw);
-        this.config = new EpollTunChannelConfig(this);
+        this.config = new EpollTunChannelConfig(this, new Owner());
         int features;
         try {
             features = TunIoctls.getFeatures(raw);
@@ -165,7 +161,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     protected EpollTunChannel(Channel parent, int fd) {
         super(parent);
         this.fd = new FileDescriptor(fd);
-        this.config = new EpollTunChannelConfig(this);
+        this.config = new EpollTunChannelConfig(this, new Owner());
         TunIoctls.Iff iff = TunIoctls.getIff(fd);
         this.kernelFeatures = TunIoctls.getFeatures(fd);
         // TUNGETIFF reports IFF_NOFILTER in the bit of IFF_NO_PI (both 0x1000): ask sysfs for the real flags.
@@ -239,11 +235,6 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         return truncatedFrames;
     }
 
-    /** Returns whether the descriptor is attached to a device (bound or adopted). */
-    final boolean isDeviceAttached() {
-        return deviceAttached;
-    }
-
     @Override
     protected SocketAddress localAddress0() {
         return local;
@@ -291,17 +282,12 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         }
         TunAddress requested = (TunAddress) localAddress;
         EpollTunChannelConfig c = config;
-        checkIpv6Mtu(c.getAddresses(), c.getMtu(), requested.ifName());
-        if (c.getMacAddress() != null && c.getMode() != TunMode.TAP) {
-            throw new TunException("MAC_ADDRESS applies to TAP devices only; " + requested.ifName() + " is a TUN", 0);
-        }
-        int flags = c.getMode().flag()
-                | (c.isPacketInfo() ? 0 : TunFlags.IFF_NO_PI)
-                | (c.isMultiQueue() ? TunFlags.IFF_MULTI_QUEUE : 0)
-                | (c.isVnetHdr() ? TunFlags.IFF_VNET_HDR : 0);
+        TunDeviceSetup.validate(c, requested.ifName());
+        int flags = TunDeviceSetup.iffFlags(c, c.isMultiQueue());
         int raw = fd.intValue();
         String name = TunIoctls.setIff(raw, requested.ifName(), flags);
-        configureDevice(raw, name, c);
+        int mtu = TunDeviceSetup.configure(raw, name, c, offloadMask);
+        readCapacity = frameCapacity(mtu);
         // TUNGETIFF sets 0x1000 for "no socket filter" (IFF_NOFILTER), which is also IFF_NO_PI: use what we asked.
         deviceFlags = (TunIoctls.getIff(raw).flags() & ~TunFlags.IFF_NO_PI) | (flags & TunFlags.IFF_NO_PI);
         local = new TunAddress(name, NetDevice.index(name));
@@ -309,87 +295,6 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         IoRegistration r = registration;
         if (r != null) {
             r.submit(EpollIoOps.valueOf(ops));
-        }
-    }
-
-    private void configureDevice(int raw, String name, EpollTunChannelConfig c) {
-        if (c.isVnetHdr()) {
-            TunIoctls.setVnetHdrSize(raw, name, c.getVnetHdrSize());
-            // The offload mask is device-wide and outlives detached queues: always write it.
-            TunIoctls.setOffload(raw, name, offloadMask);
-        }
-        if (c.getOwner() >= 0) {
-            TunIoctls.setOwner(raw, name, c.getOwner());
-        }
-        if (c.getGroup() >= 0) {
-            TunIoctls.setGroup(raw, name, c.getGroup());
-        }
-        if (c.getSndbuf() > 0) {
-            TunIoctls.setSndbuf(raw, name, c.getSndbuf());
-        }
-        if (c.getCarrier() != null) {
-            TunIoctls.setCarrier(raw, name, c.getCarrier());
-        }
-        int mtu = NetDevice.mtu(name);
-        if (c.getMtu() != 0 && c.getMtu() != mtu) {
-            NetDevice.setMtu(name, c.getMtu());
-            mtu = c.getMtu();
-        }
-        c.mtuFromDevice(mtu);
-        readCapacity = frameCapacity(mtu);
-        byte[] mac = c.getMacAddress();
-        if (mac != null) {
-            NetDevice.setMacAddress(name, mac);
-        }
-        if (c.getTxQueueLength() > 0) {
-            NetDevice.setTxQueueLength(name, c.getTxQueueLength());
-        }
-        if (c.isLinkUp()) {
-            // IPv6 addresses need the link up first; no-op (and no privilege needed) when already up.
-            NetDevice.setUp(name, true);
-            // Then wait for the kernel's link-watch to mark it running: until then packets routed into the
-            // device are dropped (no-op qdisc), and IPv6 re-runs its set-up when the operstate changes, which
-            // made replies to freshly added addresses fail (Ip6InAddrErrors) when addresses came first.
-            if ((c.getCarrier() == null || c.getCarrier()) && !NetDevice.awaitRunning(name, RUNNING_TIMEOUT_MILLIS)) {
-                logger.debug("{} is not running {} ms after link up; the first packets routed into it may be dropped",
-                        name, RUNNING_TIMEOUT_MILLIS);
-            }
-        }
-        List<TunInterfaceAddress> addresses = c.getAddresses();
-        if (!addresses.isEmpty()) {
-            checkIpv6Mtu(addresses, mtu, name);
-            int index = NetDevice.index(name);
-            for (TunInterfaceAddress a : addresses) {
-                RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !c.isIpv6Dad());
-            }
-            awaitLocalRoutes(addresses, c);
-        }
-        if (c.isPersist()) {
-            // Last, so that a failure above leaves no persistent half-configured device behind.
-            TunIoctls.setPersist(raw, name, true);
-        }
-    }
-
-    /** Bind returns when the addresses work: wait for the local routes of IPv6 addresses (not tentative). */
-    private static void awaitLocalRoutes(List<TunInterfaceAddress> addresses, EpollTunChannelConfig c) {
-        if (c.isIpv6Dad() || !c.isLinkUp()) {
-            return;
-        }
-        for (TunInterfaceAddress a : addresses) {
-            if (a.isIpv6() && !RtNetlink.awaitLocalRoute(a.address(), RUNNING_TIMEOUT_MILLIS)) {
-                logger.debug("{} is not routed locally {} ms after it was added", a, RUNNING_TIMEOUT_MILLIS);
-            }
-        }
-    }
-
-    private static void checkIpv6Mtu(List<TunInterfaceAddress> addresses, int mtu, String name) {
-        if (mtu != 0 && mtu < 1280) {
-            for (TunInterfaceAddress a : addresses) {
-                if (a.isIpv6()) {
-                    throw new TunException("IPv6 address " + a + " on " + name + " needs an MTU of at least 1280, "
-                            + "but the MTU is " + mtu + ": raise TunChannelOption.MTU or drop the IPv6 address", 0);
-                }
-            }
         }
     }
 
@@ -402,62 +307,33 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         return headers + payload + 1;
     }
 
-    // Live changes from the config (any thread; each is one ioctl on the device).
+    /** The config's view of this channel. */
+    private final class Owner implements TunDeviceOwner {
+        @Override
+        public boolean isDeviceAttached() {
+            return deviceAttached;
+        }
 
-    void applyMtu(int mtu) {
-        String name = local.ifName();
-        checkIpv6Mtu(NetDevice.mtu(name) >= 1280 && mtu != 0 && mtu < 1280 ? config.getAddresses() : List.of(),
-                mtu, name);
-        if (mtu != 0) {
-            NetDevice.setMtu(name, mtu);
+        @Override
+        public TunAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public int controlFd() {
+            return fd.intValue();
+        }
+
+        @Override
+        public void mtuChanged(int mtu) {
             int capacity = frameCapacity(mtu);
             eventLoopOrDirect(() -> readCapacity = Math.max(readCapacity, capacity));
         }
-    }
 
-    void applyAddresses(List<TunInterfaceAddress> addresses) {
-        String name = local.ifName();
-        int index = NetDevice.index(name);
-        checkIpv6Mtu(addresses, NetDevice.mtu(name), name);
-        for (TunInterfaceAddress a : addresses) {
-            RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !config.isIpv6Dad());
+        @Override
+        public void autoReadCleared() {
+            clearReadInterest();
         }
-        awaitLocalRoutes(addresses, config);
-    }
-
-    void applyLinkUp(boolean up) {
-        NetDevice.setUp(local.ifName(), up);
-        if (up) {
-            NetDevice.awaitRunning(local.ifName(), RUNNING_TIMEOUT_MILLIS);
-        }
-    }
-
-    void applyPersist(boolean persist) {
-        TunIoctls.setPersist(fd.intValue(), local.ifName(), persist);
-    }
-
-    void applyOwner(int uid) {
-        TunIoctls.setOwner(fd.intValue(), local.ifName(), uid);
-    }
-
-    void applyGroup(int gid) {
-        TunIoctls.setGroup(fd.intValue(), local.ifName(), gid);
-    }
-
-    void applyCarrier(boolean on) {
-        TunIoctls.setCarrier(fd.intValue(), local.ifName(), on);
-    }
-
-    void applySndbuf(int bytes) {
-        TunIoctls.setSndbuf(fd.intValue(), local.ifName(), bytes);
-    }
-
-    void applyMacAddress(byte[] mac) {
-        NetDevice.setMacAddress(local.ifName(), mac);
-    }
-
-    void applyTxQueueLength(int length) {
-        NetDevice.setTxQueueLength(local.ifName(), length);
     }
 
     private void eventLoopOrDirect(Runnable task) {
@@ -494,7 +370,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     }
 
     /** Called when autoRead is switched off: stop watching EPOLLIN unless a read() is pending. */
-    final void clearReadInterest() {
+    private void clearReadInterest() {
         if (!isRegistered()) {
             ops &= ~EPOLLIN;
             return;

@@ -18,7 +18,10 @@ import io.github.nettytun.channel.TunChannelConfig;
 import io.github.nettytun.channel.TunChannelOption;
 import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.linux.NetDevice;
+import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultChannelConfig;
 import io.netty.channel.FixedRecvByteBufAllocator;
@@ -40,7 +43,7 @@ import java.util.Objects;
  */
 public final class EpollTunChannelConfig extends DefaultChannelConfig implements TunChannelConfig {
 
-    private final EpollTunChannel channel;
+    private final TunDeviceOwner device;
 
     private volatile TunMode mode = TunMode.TUN;
     private volatile boolean packetInfo;
@@ -58,12 +61,24 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     private volatile byte[] macAddress;
     private volatile int txQueueLength;
     private volatile boolean ipv6Dad;
+    private volatile int queues = DEFAULT_QUEUES;
 
-    EpollTunChannelConfig(EpollTunChannel channel) {
+    /** Default number of queues of a multi-queue parent: one per available processor. */
+    static final int DEFAULT_QUEUES = Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors()));
+
+    EpollTunChannelConfig(Channel channel, TunDeviceOwner owner) {
         // The allocator's size guess is not used (reads are sized from the MTU, see EpollTunChannel);
         // it only counts messages per read loop.
         super(channel, new FixedRecvByteBufAllocator(2048));
-        this.channel = channel;
+        this.device = owner;
+    }
+
+    private boolean attached() {
+        return device.isDeviceAttached();
+    }
+
+    private String deviceName() {
+        return device.localAddress().ifName();
     }
 
     @Override
@@ -74,7 +89,7 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
                 TunChannelOption.ADDRESSES, TunChannelOption.LINK_UP, TunChannelOption.PERSIST,
                 TunChannelOption.OWNER, TunChannelOption.GROUP, TunChannelOption.CARRIER,
                 TunChannelOption.SNDBUF, TunChannelOption.MAC_ADDRESS, TunChannelOption.TX_QUEUE_LENGTH,
-                TunChannelOption.IPV6_DAD);
+                TunChannelOption.IPV6_DAD, TunChannelOption.QUEUES);
     }
 
     @SuppressWarnings({ "unchecked", "deprecation" })
@@ -128,6 +143,9 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (option == TunChannelOption.IPV6_DAD) {
             return (T) Boolean.valueOf(isIpv6Dad());
         }
+        if (option == TunChannelOption.QUEUES) {
+            return (T) Integer.valueOf(getQueues());
+        }
         return super.getOption(option);
     }
 
@@ -167,6 +185,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
             setTxQueueLength((Integer) value);
         } else if (option == TunChannelOption.IPV6_DAD) {
             setIpv6Dad((Boolean) value);
+        } else if (option == TunChannelOption.QUEUES) {
+            setQueues((Integer) value);
         } else {
             return super.setOption(option, value);
         }
@@ -174,9 +194,9 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     }
 
     private void checkUnbound(String what) {
-        if (channel.isDeviceAttached()) {
+        if (attached()) {
             throw new IllegalStateException(what + " is fixed once the channel is bound (device "
-                    + channel.localAddress() + ")");
+                    + device.localAddress() + ")");
         }
     }
 
@@ -254,8 +274,13 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (mtu != 0 && (mtu < 68 || mtu > 65535)) {
             throw new IllegalArgumentException("MTU must be 68..65535 (or 0 for the kernel default): " + mtu);
         }
-        if (channel.isDeviceAttached()) {
-            channel.applyMtu(mtu);
+        if (attached() && mtu != 0) {
+            String name = deviceName();
+            if (mtu < 1280 && NetDevice.mtu(name) >= 1280) {
+                TunDeviceSetup.checkIpv6Mtu(addresses, mtu, name);
+            }
+            NetDevice.setMtu(name, mtu);
+            device.mtuChanged(mtu);
         }
         this.mtu = mtu;
         return this;
@@ -277,8 +302,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         for (TunInterfaceAddress a : copy) {
             Objects.requireNonNull(a, "addresses must not contain null");
         }
-        if (channel.isDeviceAttached()) {
-            channel.applyAddresses(copy);
+        if (attached()) {
+            TunDeviceSetup.addAddresses(deviceName(), copy, NetDevice.mtu(deviceName()), this);
         }
         this.addresses = copy;
         return this;
@@ -288,8 +313,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     public EpollTunChannelConfig addAddress(TunInterfaceAddress address) {
         List<TunInterfaceAddress> list = new ArrayList<>(addresses);
         list.add(Objects.requireNonNull(address, "address"));
-        if (channel.isDeviceAttached()) {
-            channel.applyAddresses(Collections.singletonList(address));
+        if (attached()) {
+            TunDeviceSetup.addAddresses(deviceName(), Collections.singletonList(address), NetDevice.mtu(deviceName()), this);
         }
         this.addresses = Collections.unmodifiableList(list);
         return this;
@@ -302,8 +327,11 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public EpollTunChannelConfig setLinkUp(boolean up) {
-        if (channel.isDeviceAttached()) {
-            channel.applyLinkUp(up);
+        if (attached()) {
+            NetDevice.setUp(deviceName(), up);
+            if (up) {
+                TunDeviceSetup.awaitRunning(deviceName(), this);
+            }
         }
         this.linkUp = up;
         return this;
@@ -316,8 +344,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public EpollTunChannelConfig setPersist(boolean persist) {
-        if (channel.isDeviceAttached()) {
-            channel.applyPersist(persist);
+        if (attached()) {
+            TunIoctls.setPersist(device.controlFd(), deviceName(), persist);
         }
         this.persist = persist;
         return this;
@@ -333,8 +361,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (uid < -1) {
             throw new IllegalArgumentException("OWNER must be a uid or -1: " + uid);
         }
-        if (channel.isDeviceAttached() && uid >= 0) {
-            channel.applyOwner(uid);
+        if (attached() && uid >= 0) {
+            TunIoctls.setOwner(device.controlFd(), deviceName(), uid);
         }
         this.owner = uid;
         return this;
@@ -350,8 +378,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (gid < -1) {
             throw new IllegalArgumentException("GROUP must be a gid or -1: " + gid);
         }
-        if (channel.isDeviceAttached() && gid >= 0) {
-            channel.applyGroup(gid);
+        if (attached() && gid >= 0) {
+            TunIoctls.setGroup(device.controlFd(), deviceName(), gid);
         }
         this.group = gid;
         return this;
@@ -364,8 +392,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
 
     @Override
     public EpollTunChannelConfig setCarrier(Boolean carrier) {
-        if (channel.isDeviceAttached() && carrier != null) {
-            channel.applyCarrier(carrier);
+        if (attached() && carrier != null) {
+            TunIoctls.setCarrier(device.controlFd(), deviceName(), carrier);
         }
         this.carrier = carrier;
         return this;
@@ -381,8 +409,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (bytes < 0) {
             throw new IllegalArgumentException("SNDBUF must be >= 0: " + bytes);
         }
-        if (channel.isDeviceAttached() && bytes > 0) {
-            channel.applySndbuf(bytes);
+        if (attached() && bytes > 0) {
+            TunIoctls.setSndbuf(device.controlFd(), deviceName(), bytes);
         }
         this.sndbuf = bytes;
         return this;
@@ -400,8 +428,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
             throw new IllegalArgumentException("MAC_ADDRESS must have 6 bytes, not " + mac.length);
         }
         byte[] copy = mac == null ? null : mac.clone();
-        if (channel.isDeviceAttached() && copy != null) {
-            channel.applyMacAddress(copy);
+        if (attached() && copy != null) {
+            NetDevice.setMacAddress(deviceName(), copy);
         }
         this.macAddress = copy;
         return this;
@@ -417,8 +445,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (length < 0) {
             throw new IllegalArgumentException("TX_QUEUE_LENGTH must be >= 0: " + length);
         }
-        if (channel.isDeviceAttached() && length > 0) {
-            channel.applyTxQueueLength(length);
+        if (attached() && length > 0) {
+            NetDevice.setTxQueueLength(deviceName(), length);
         }
         this.txQueueLength = length;
         return this;
@@ -432,6 +460,21 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     @Override
     public EpollTunChannelConfig setIpv6Dad(boolean dad) {
         this.ipv6Dad = dad;
+        return this;
+    }
+
+    @Override
+    public int getQueues() {
+        return queues;
+    }
+
+    @Override
+    public EpollTunChannelConfig setQueues(int queues) {
+        checkUnbound("QUEUES");
+        if (queues < 1 || queues > 256) {
+            throw new IllegalArgumentException("QUEUES must be 1..256 (the kernel's limit): " + queues);
+        }
+        this.queues = queues;
         return this;
     }
 
@@ -513,6 +556,6 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
 
     @Override
     protected void autoReadCleared() {
-        channel.clearReadInterest();
+        device.autoReadCleared();
     }
 }

@@ -1,0 +1,150 @@
+/*
+ * Copyright 2026 The netty-tun Project
+ *
+ * The netty-tun Project licenses this file to you under the Apache License, version 2.0 (the
+ * "License"); you may not use this file except in compliance with the License. You may obtain a
+ * copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License
+ * is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express
+ * or implied. See the License for the specific language governing permissions and limitations under
+ * the License.
+ */
+package io.github.nettytun.channel.epoll;
+
+import io.github.nettytun.channel.TunException;
+import io.github.nettytun.channel.TunFlags;
+import io.github.nettytun.channel.TunInterfaceAddress;
+import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.linux.NetDevice;
+import io.github.nettytun.channel.linux.RtNetlink;
+import io.github.nettytun.channel.linux.TunIoctls;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.List;
+
+/**
+ * Applies an {@link EpollTunChannelConfig} to a device: the {@code TUNSETIFF} flags it asks for, and the
+ * set-up after attaching (virtio-net header, owner, MTU, link, addresses, persistence), in the order the
+ * kernel needs. Shared by the single-queue channel and the multi-queue parent.
+ */
+final class TunDeviceSetup {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(TunDeviceSetup.class);
+
+    /** How long set-up waits for the kernel to mark the device running and addresses routable. */
+    static final long READY_TIMEOUT_MILLIS = 2000;
+
+    private TunDeviceSetup() {
+    }
+
+    /** The {@code IFF_*} flags for {@code TUNSETIFF}. */
+    static int iffFlags(EpollTunChannelConfig c, boolean multiQueue) {
+        return c.getMode().flag()
+                | (c.isPacketInfo() ? 0 : TunFlags.IFF_NO_PI)
+                | (multiQueue ? TunFlags.IFF_MULTI_QUEUE : 0)
+                | (c.isVnetHdr() ? TunFlags.IFF_VNET_HDR : 0);
+    }
+
+    /** Checks what can be checked before the kernel is asked. */
+    static void validate(EpollTunChannelConfig c, String name) {
+        checkIpv6Mtu(c.getAddresses(), c.getMtu(), name);
+        if (c.getMacAddress() != null && c.getMode() != TunMode.TAP) {
+            throw new TunException("MAC_ADDRESS applies to TAP devices only; " + name + " is a TUN", 0);
+        }
+    }
+
+    /**
+     * Configures a device that {@code fd} was just attached to.
+     *
+     * @return the device's MTU afterwards
+     */
+    static int configure(int fd, String name, EpollTunChannelConfig c, int offloadMask) {
+        if (c.isVnetHdr()) {
+            TunIoctls.setVnetHdrSize(fd, name, c.getVnetHdrSize());
+            // The offload mask is device-wide and outlives detached queues: always write it.
+            TunIoctls.setOffload(fd, name, offloadMask);
+        }
+        if (c.getOwner() >= 0) {
+            TunIoctls.setOwner(fd, name, c.getOwner());
+        }
+        if (c.getGroup() >= 0) {
+            TunIoctls.setGroup(fd, name, c.getGroup());
+        }
+        if (c.getSndbuf() > 0) {
+            TunIoctls.setSndbuf(fd, name, c.getSndbuf());
+        }
+        if (c.getCarrier() != null) {
+            TunIoctls.setCarrier(fd, name, c.getCarrier());
+        }
+        int mtu = NetDevice.mtu(name);
+        if (c.getMtu() != 0 && c.getMtu() != mtu) {
+            NetDevice.setMtu(name, c.getMtu());
+            mtu = c.getMtu();
+        }
+        c.mtuFromDevice(mtu);
+        byte[] mac = c.getMacAddress();
+        if (mac != null) {
+            NetDevice.setMacAddress(name, mac);
+        }
+        if (c.getTxQueueLength() > 0) {
+            NetDevice.setTxQueueLength(name, c.getTxQueueLength());
+        }
+        if (c.isLinkUp()) {
+            // IPv6 addresses need the link up first; no-op (and no privilege needed) when already up.
+            NetDevice.setUp(name, true);
+            awaitRunning(name, c);
+        }
+        List<TunInterfaceAddress> addresses = c.getAddresses();
+        if (!addresses.isEmpty()) {
+            addAddresses(name, addresses, mtu, c);
+        }
+        if (c.isPersist()) {
+            // Last, so that a failure above leaves no persistent half-configured device behind.
+            TunIoctls.setPersist(fd, name, true);
+        }
+        return mtu;
+    }
+
+    /**
+     * Waits for the kernel's link-watch to mark the device running: until then packets routed into it are
+     * dropped (no-op qdisc), and IPv6 re-runs its set-up when the operstate changes.
+     */
+    static void awaitRunning(String name, EpollTunChannelConfig c) {
+        if ((c.getCarrier() == null || c.getCarrier()) && !NetDevice.awaitRunning(name, READY_TIMEOUT_MILLIS)) {
+            logger.debug("{} is not running {} ms after link up; the first packets routed into it may be dropped",
+                    name, READY_TIMEOUT_MILLIS);
+        }
+    }
+
+    /** Adds addresses and returns once they work (see {@link RtNetlink#awaitLocalRoute}). */
+    static void addAddresses(String name, List<TunInterfaceAddress> addresses, int mtu, EpollTunChannelConfig c) {
+        checkIpv6Mtu(addresses, mtu, name);
+        int index = NetDevice.index(name);
+        for (TunInterfaceAddress a : addresses) {
+            RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !c.isIpv6Dad());
+        }
+        if (c.isIpv6Dad() || !NetDevice.isUp(name)) {
+            return;
+        }
+        for (TunInterfaceAddress a : addresses) {
+            if (a.isIpv6() && !RtNetlink.awaitLocalRoute(a.address(), READY_TIMEOUT_MILLIS)) {
+                logger.debug("{} is not routed locally {} ms after it was added", a, READY_TIMEOUT_MILLIS);
+            }
+        }
+    }
+
+    static void checkIpv6Mtu(List<TunInterfaceAddress> addresses, int mtu, String name) {
+        if (mtu != 0 && mtu < 1280) {
+            for (TunInterfaceAddress a : addresses) {
+                if (a.isIpv6()) {
+                    throw new TunException("IPv6 address " + a + " on " + name + " needs an MTU of at least 1280, "
+                            + "but the MTU is " + mtu + ": raise TunChannelOption.MTU or drop the IPv6 address", 0);
+                }
+            }
+        }
+    }
+}
