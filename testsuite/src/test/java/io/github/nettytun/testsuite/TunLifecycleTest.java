@@ -153,6 +153,30 @@ class TunLifecycleTest extends AbstractDeviceTest {
     }
 
     @Test
+    void classicBpfFilterOnATap() throws Exception {
+        String name = Names.next("c");
+        DeviceSetup setup = new DeviceSetup(TunMode.TAP, false, false);
+        Reflector reflector = setup.reflector();
+        Channel ch = setup.bootstrap(group).handler(reflector).bind(new TunAddress(name)).sync().channel();
+        try {
+            EpollTunChannel tap = (EpollTunChannel) ch;
+            tap.attachFilter(new int[][] { { 0x06, 0, 0, 0 } }); // BPF_RET|BPF_K 0: drop every frame
+            long seen = reflector.arp.get() + reflector.udp.get() + reflector.ignored.get();
+            try (java.net.DatagramSocket s = new java.net.DatagramSocket(
+                    new java.net.InetSocketAddress(TestNet.LOCAL4, 0))) {
+                s.send(new java.net.DatagramPacket(new byte[8], 8, new java.net.InetSocketAddress(TestNet.PEER4, 9)));
+            }
+            Thread.sleep(300);
+            assertEquals(seen, reflector.arp.get() + reflector.udp.get() + reflector.ignored.get(),
+                    "no frame passes the filter");
+            tap.detachFilter();
+            TunRoundTripTest.echoUdp(TestNet.LOCAL4, TestNet.PEER4, 3);
+        } finally {
+            ch.close().sync();
+        }
+    }
+
+    @Test
     void tapGetsTheConfiguredMacAddress() throws Exception {
         String name = Names.next("m");
         byte[] mac = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };

@@ -28,6 +28,7 @@ import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPipeline;
@@ -115,6 +116,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     private boolean readPending;
     private boolean deviceFailed;
     private boolean flushTaskScheduled;
+    private volatile boolean queueDetached;
     private int readCapacity;
     private int offloadMask;
     private IovArray iovArray;
@@ -307,6 +309,109 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         return headers + payload + 1;
     }
 
+    /**
+     * Takes this queue out of the device's steering ({@code TUNSETQUEUE} with {@code IFF_DETACH_QUEUE}):
+     * the kernel sends its flows to the other queues. The channel stays open; reads pause and writes fail
+     * until {@link #attachQueue()}. Only for queues of a multi-queue device.
+     *
+     * @return a future that completes once the queue is detached
+     */
+    public ChannelFuture detachQueue() {
+        ChannelPromise promise = newPromise();
+        eventLoop().execute(() -> {
+            try {
+                checkMultiQueue();
+                if (!queueDetached) {
+                    // A detached queue polls EPOLLERR forever: leave epoll first, then detach.
+                    IoRegistration r = registration;
+                    registration = null;
+                    if (r != null) {
+                        r.cancel();
+                    }
+                    TunIoctls.setQueue(fd.intValue(), local.ifName(), TunFlags.IFF_DETACH_QUEUE);
+                    queueDetached = true;
+                }
+                promise.setSuccess();
+            } catch (Throwable t) {
+                promise.setFailure(t);
+            }
+        });
+        return promise;
+    }
+
+    /**
+     * Puts a detached queue back into the device's steering ({@code IFF_ATTACH_QUEUE}) and resumes it.
+     *
+     * @return a future that completes once the queue takes traffic again
+     */
+    public ChannelFuture attachQueue() {
+        ChannelPromise promise = newPromise();
+        eventLoop().execute(() -> {
+            try {
+                checkMultiQueue();
+                if (!queueDetached) {
+                    promise.setSuccess();
+                    return;
+                }
+                TunIoctls.setQueue(fd.intValue(), local.ifName(), TunFlags.IFF_ATTACH_QUEUE);
+                queueDetached = false;
+                ((IoEventLoop) eventLoop()).register((TunUnsafe) unsafe()).addListener(f -> {
+                    if (f.isSuccess()) {
+                        registration = (IoRegistration) f.getNow();
+                        registration.submit(EpollIoOps.valueOf(ops));
+                        promise.setSuccess();
+                        // Writes that failed fast while detached are gone; anything queued since goes now.
+                        flush();
+                    } else {
+                        promise.setFailure(f.cause());
+                    }
+                });
+            } catch (Throwable t) {
+                promise.setFailure(t);
+            }
+        });
+        return promise;
+    }
+
+    /** Returns whether this queue is detached from the device's steering. */
+    public boolean isQueueDetached() {
+        return queueDetached;
+    }
+
+    private void checkMultiQueue() {
+        if (!deviceAttached) {
+            throw new IllegalStateException("not bound to a device");
+        }
+        if (!config.isMultiQueue()) {
+            throw new IllegalStateException(local + " is a single-queue device: queues can only be detached "
+                    + "from a multi-queue device (TunChannelOption.MULTI_QUEUE)");
+        }
+    }
+
+    /**
+     * Attaches a classic BPF socket filter to the device ({@code TUNATTACHFILTER}; all queues): packets
+     * for which it returns 0 are dropped before they are queued.
+     *
+     * @param instructions {@code struct sock_filter} entries, each {@code {code, jt, jf, k}}
+     */
+    public void attachFilter(int[][] instructions) {
+        TunIoctls.attachFilter(fd.intValue(), local.ifName(), instructions);
+    }
+
+    /** Removes the classic BPF filter ({@code TUNDETACHFILTER}). */
+    public void detachFilter() {
+        TunIoctls.detachFilter(fd.intValue(), local.ifName());
+    }
+
+    /**
+     * Sets (or with -1 removes) an eBPF filter program ({@code TUNSETFILTEREBPF}).
+     *
+     * @param bpfProgramFd the fd of a loaded socket-filter program, or -1
+     */
+    public void setFilterProgram(int bpfProgramFd) {
+        TunIoctls.setFilterEbpf(fd.intValue(), local.ifName(), bpfProgramFd);
+    }
+
     /** The config's view of this channel. */
     private final class Owner implements TunDeviceOwner {
         @Override
@@ -458,6 +563,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
             if (msg == null) {
                 clearFlag(EPOLLOUT);
                 return;
+            }
+            if (queueDetached) {
+                in.remove(new TunException("queue of " + local + " is detached (IFF_DETACH_QUEUE): attach it "
+                        + "again with attachQueue(), or write on another queue", Errno.EBADFD));
+                continue;
             }
             ByteBuf frame = msg instanceof ByteBuf ? (ByteBuf) msg : ((ByteBufHolder) msg).content();
             int length = frame.readableBytes();

@@ -286,6 +286,12 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         return this;
     }
 
+    /** The parent of this queue changed the device's MTU: follow it. */
+    void mtuChangedByParent(int mtu) {
+        this.mtu = mtu;
+        device.mtuChanged(mtu);
+    }
+
     /** Records the MTU the device really has (at bind, or after it changed behind our back). */
     void mtuFromDevice(int mtu) {
         this.mtu = mtu;

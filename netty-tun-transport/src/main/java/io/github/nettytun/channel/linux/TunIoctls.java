@@ -52,6 +52,15 @@ public final class TunIoctls {
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
     static final long TUNSETQUEUE = 0x400454d9L;
     static final long TUNSETCARRIER = 0x400454e2L;
+    static final long TUNATTACHFILTER = 0x401054d5L;
+    static final long TUNDETACHFILTER = 0x401054d6L;
+    static final long TUNSETSTEERINGEBPF = 0x800454e0L;
+    static final long TUNSETFILTEREBPF = 0x800454e1L;
+    /**
+     * {@code _IOR('T', 228, struct tun_vnet_hash)} of the proposed (not merged) virtio-net hash series,
+     * with its 8-byte structure. Only probed, never relied on.
+     */
+    static final long TUNGETVNETHASHCAP = 0x800854e4L;
 
     private static final int O_RDWR = 02;
     private static final int O_NONBLOCK = 04000;
@@ -229,6 +238,91 @@ public final class TunIoctls {
         } catch (LastErrorException e) {
             throw TunErrors.ioctlFailed("TUNSETQUEUE", device, e.getErrorCode(), e);
         }
+    }
+
+    /**
+     * Sets (or with -1 removes) the eBPF program that picks the queue of each packet
+     * ({@code TUNSETSTEERINGEBPF}, device-wide).
+     *
+     * @param fd      any queue of the device
+     * @param device  its name, for messages
+     * @param progFd  an fd of a loaded {@code BPF_PROG_TYPE_SOCKET_FILTER} program, or -1
+     */
+    public static void setSteeringEbpf(int fd, String device, int progFd) {
+        byPointer(fd, TUNSETSTEERINGEBPF, progFd, "TUNSETSTEERINGEBPF", device);
+    }
+
+    /**
+     * Sets (or with -1 removes) the eBPF program that filters packets before they are queued
+     * ({@code TUNSETFILTEREBPF}, device-wide; a return value of 0 drops the packet).
+     */
+    public static void setFilterEbpf(int fd, String device, int progFd) {
+        byPointer(fd, TUNSETFILTEREBPF, progFd, "TUNSETFILTEREBPF", device);
+    }
+
+    /**
+     * Attaches a classic BPF socket filter to every queue of the device ({@code TUNATTACHFILTER}).
+     *
+     * @param instructions {@code struct sock_filter} entries: code, jt, jf, k
+     */
+    public static void attachFilter(int fd, String device, int[][] instructions) {
+        Memory program = new Memory(8L * instructions.length);
+        for (int i = 0; i < instructions.length; i++) {
+            int[] insn = instructions[i];
+            program.setShort(8L * i, (short) insn[0]);
+            program.setByte(8L * i + 2, (byte) insn[1]);
+            program.setByte(8L * i + 3, (byte) insn[2]);
+            program.setInt(8L * i + 4, insn[3]);
+        }
+        Memory fprog = new Memory(16);
+        fprog.clear();
+        fprog.setShort(0, (short) instructions.length);
+        fprog.setPointer(8, program);
+        try {
+            LibC.INSTANCE.ioctl(fd, new NativeLong(TUNATTACHFILTER), fprog);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINVAL && (getIff(fd).flags() & 0x0002) == 0) {
+                // tun.c: "Can be set only for TAPs".
+                throw new TunException("TUNATTACHFILTER on " + device + " failed (EINVAL): classic BPF filters apply "
+                        + "to TAP devices only; on a TUN use an eBPF filter (setFilterProgram)", Errno.EINVAL, e);
+            }
+            throw TunErrors.ioctlFailed("TUNATTACHFILTER", device, e.getErrorCode(), e);
+        }
+    }
+
+    /** Removes the classic BPF filter ({@code TUNDETACHFILTER}). */
+    public static void detachFilter(int fd, String device) {
+        Memory fprog = new Memory(16);
+        fprog.clear();
+        try {
+            LibC.INSTANCE.ioctl(fd, new NativeLong(TUNDETACHFILTER), fprog);
+        } catch (LastErrorException e) {
+            throw TunErrors.ioctlFailed("TUNDETACHFILTER", device, e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * Asks for the virtio-net hash capabilities ({@code TUNGETVNETHASHCAP}) of the proposed hash-reporting
+     * series. Mainline Linux (up to 7.0 at least) does not have it and answers {@code EINVAL}.
+     *
+     * @return the supported hash types
+     * @throws UnsupportedOperationException when the kernel does not know the ioctl
+     */
+    public static int vnetHashCapabilities(int fd) {
+        Memory arg = new Memory(8);
+        arg.clear();
+        try {
+            LibC.INSTANCE.ioctl(fd, new NativeLong(TUNGETVNETHASHCAP), arg);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == Errno.EINVAL || errno == Errno.ENOTTY || errno == Errno.EOPNOTSUPP) {
+                throw new UnsupportedOperationException("virtio-net hash reporting (TUNGETVNETHASHCAP/"
+                        + "TUNSETVNETHASH) is unsupported by this kernel (" + Errno.name(errno) + "): it is a "
+                        + "proposed patch series, not in mainline Linux; steer with TUNSETSTEERINGEBPF instead");
+            }
+            throw TunErrors.ioctlFailed("TUNGETVNETHASHCAP", null, errno, e);
+        }
+        return arg.getInt(4);
     }
 
     private static void byValue(int fd, long request, int value, String what, String device) {

@@ -1,0 +1,657 @@
+/*
+ * Copyright 2026 The netty-tun Project
+ *
+ * The netty-tun Project licenses this file to you under the Apache License, version 2.0 (the
+ * "License"); you may not use this file except in compliance with the License. You may obtain a
+ * copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License
+ * is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express
+ * or implied. See the License for the specific language governing permissions and limitations under
+ * the License.
+ */
+package io.github.nettytun.testsuite.bench;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Packet-rate benchmark (issue 5): packets per second read from (RX) and written into (TX) one TUN queue,
+ * for {@link NettyDut} (EpollTunChannel), {@link BareDut} (the JVM floor), {@link DrasylDut} (drasyl 1.2.2)
+ * and, when the shared harness' C sources are at hand, the C reference ({@code tunrx -m read},
+ * {@code tuntx}), side by side in one run, as medians over repetitions with ratios.
+ *
+ * <p>The outer process creates a network namespace {@code ppsb<pid>}, re-runs itself inside it
+ * ({@code ip netns exec}) and deletes it afterwards, also on failure and on SIGINT/SIGTERM. Inside, for
+ * every run it creates the persistent device {@code ppsb0} with 198.18.0.1/24 (IPv6 off, so no RS/MLD
+ * noise), starts the program under test pinned with {@code taskset} (default CPU 1) and the traffic tool
+ * on the other CPU (default 0), and samples kernel counters over a window after a warm-up:
+ * <ul>
+ * <li>RX: {@code udpblast} (C, {@code sendmmsg}) floods 198.18.0.2:9000, routed out through the device;
+ *     rate = device {@code tx_packets} (packets handed to {@code read()}), with {@code tx_dropped} (ring
+ *     full: the reader was the bottleneck) and {@code Udp OutDatagrams} (offered) alongside.</li>
+ * <li>TX: the program writes IPv4/UDP 198.18.0.2 -> 198.18.0.1:9000, delivered locally to {@code udpsink}
+ *     (C, {@code recvmmsg}); rate = device {@code rx_packets}, with {@code Udp InDatagrams}.</li>
+ * </ul>
+ * The traffic tools are the shared harness' C sources ({@code --c-src}), compiled with gcc into the
+ * output directory under /tmp at start; nothing of them lives in this project.
+ *
+ * <p>Run as root (see {@code testsuite/BENCHMARKS.md}):
+ * {@code mvn -B -Pbench -pl testsuite -am verify -DskipTests -Dpps.args="--reps 3"}, or directly
+ * {@code java -cp <testsuite class path> io.github.nettytun.testsuite.bench.PpsBench --help}.
+ */
+public final class PpsBench {
+    private static final String TUN_ADDR = "198.18.0.1";
+    private static final String PEER_ADDR = "198.18.0.2";
+    private static final int PREFIX = 24;
+    private static final int DPORT = 9000;
+    private static final int SPORT = 40000;
+    private static final String DEFAULT_JAVA_OPTS =
+            "-Xms256m -Xmx256m -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled";
+    private static final Map<String, String> LABELS = new LinkedHashMap<>();
+
+    static {
+        LABELS.put("netty", "(1) netty-tun EpollTunChannel");
+        LABELS.put("bare", "(2) bare FileDescriptor loop");
+        LABELS.put("drasyl", "(3) drasyl netty-tun 1.2.2");
+        LABELS.put("c", "C read()/write() loop");
+    }
+
+    /** Processes of the current run, stopped by the shutdown hook if the benchmark is interrupted. */
+    private static final List<Process> LIVE = new CopyOnWriteArrayList<>();
+
+    private final Args a;
+    private final Path out;
+    private final Path logs;
+    private final Path bin;
+    private final String tun;
+    private final String pinDut;
+    private final String pinGen;
+    private final double secs;
+    private final double warmup;
+    private final long clkTck;
+    private final String java;
+
+    private PpsBench(Args a) throws IOException, InterruptedException {
+        this.a = a;
+        this.out = Paths.get(a.str("out", "/tmp/ppsb-" + LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        this.logs = out.resolve("logs");
+        this.bin = out.resolve("bin");
+        Files.createDirectories(logs);
+        Files.createDirectories(bin);
+        this.tun = a.str("tun", "ppsb0");
+        this.pinDut = a.str("pin-dut", "1");
+        this.pinGen = a.str("pin-gen", "0");
+        this.secs = a.decimal("secs", 3);
+        this.warmup = a.decimal("warmup", 2);
+        this.clkTck = Long.parseLong(capture("getconf", "CLK_TCK").trim());
+        this.java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * Entry point; {@code --help} lists the options.
+     *
+     * @param argv options
+     * @throws Exception on set-up failures
+     */
+    public static void main(String[] argv) throws Exception {
+        Args a = Args.parse(argv);
+        if (a.flag("help")) {
+            System.out.println(String.join("\n",
+                    "PpsBench [options]   (root; creates and deletes netns ppsb<pid>)",
+                    "  --dir rx|tx|both        directions (both)",
+                    "  --sizes \"64 1400\"       UDP payload sizes",
+                    "  --impls \"netty bare drasyl c\"  programs (c only if --c-src compiles)",
+                    "  --reps 3 --secs 3 --warmup 2   repetitions (median), window and warm-up seconds",
+                    "  --pin-dut 1 --pin-gen 0 CPU lists for taskset ('none' = unpinned)",
+                    "  --c-src DIR             the shared harness' C sources (udpblast/udpsink, tunrx/tuntx)",
+                    "  --drasyl-lib DIR        jars of org.drasyl:netty-tun 1.2.2 and its Netty 4.1 (bench profile)",
+                    "  --java-opts \"...\"       JVM options of the Java programs (" + DEFAULT_JAVA_OPTS + ")",
+                    "  --jfr                   record JFR (settings=profile) per Java run into <out>/jfr",
+                    "  --mq                    create the device multi_queue and attach with IFF_MULTI_QUEUE",
+                    "  --out DIR               results (/tmp/ppsb-<time>): runs.csv, table.md, logs/"));
+            return;
+        }
+        if (a.flag("inside")) {
+            System.exit(new PpsBench(a).inside());
+        }
+        System.exit(outside(a, argv));
+    }
+
+    // ---- outside the namespace: create it, run ourselves inside, always delete it ----
+
+    private static int outside(Args a, String[] argv) throws Exception {
+        if (!isRoot()) {
+            System.err.println("PpsBench: must run as root (creates a network namespace and TUN devices)");
+            return 2;
+        }
+        String ns = a.str("netns", "ppsb" + ProcessHandle.current().pid());
+        if (!ns.startsWith("ppsb")) {
+            throw new IllegalArgumentException("--netns must start with ppsb (only our own namespaces are deleted)");
+        }
+        if (Arrays.asList(capture("ip", "netns", "list").split("\\s+")).contains(ns)) {
+            System.err.println("PpsBench: netns " + ns + " exists (another run?); not touching it");
+            return 2;
+        }
+        exec("ip", "netns", "add", ns);
+        Process[] inner = new Process[1];
+        Thread cleanup = new Thread(() -> {
+            Process p = inner[0];
+            if (p != null && p.isAlive()) {
+                p.destroy(); // SIGTERM to that PID: its own hook stops its children and deletes the device
+                try {
+                    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            quiet("ip", "netns", "del", ns);
+        });
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), PpsBench.class.getName(), "--inside"));
+            cmd.addAll(Arrays.asList(argv));
+            inner[0] = new ProcessBuilder(cmd).inheritIO().start();
+            return inner[0].waitFor();
+        } finally {
+            quiet("ip", "netns", "del", ns);
+        }
+    }
+
+    private static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) {
+                return "0".equals(line.split("\\s+")[2]); // effective uid
+            }
+        }
+        return false;
+    }
+
+    // ---- inside the namespace ----
+
+    private int inside() throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Process p : LIVE) {
+                stop(p);
+            }
+            quiet("ip", "link", "del", "dev", tun);
+        }));
+        exec("ip", "link", "set", "lo", "up");
+        exec("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
+        List<String> impls = new ArrayList<>(Arrays.asList(a.str("impls", "netty bare drasyl c").trim().split("\\s+")));
+        boolean haveC = compileC(impls.contains("c"));
+        if (!haveC) {
+            impls.remove("c");
+        }
+        String drasylLib = a.str("drasyl-lib", "");
+        if (impls.contains("drasyl") && !new File(drasylLib, "netty-tun-1.2.2.jar").isFile()) {
+            System.err.println("PpsBench: no drasyl jars in '" + drasylLib + "' (use -Pbench or --drasyl-lib): skipping drasyl");
+            impls.remove("drasyl");
+        }
+        writeEnv(impls);
+        List<String> dirs = "both".equals(a.str("dir", "both")) ? List.of("rx", "tx") : List.of(a.str("dir", "rx"));
+        int[] sizes = Arrays.stream(a.str("sizes", "64 1400").trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        int reps = a.integer("reps", 3);
+        System.out.println("PpsBench: out=" + out + " impls=" + impls + " dirs=" + dirs + " sizes="
+                + Arrays.toString(sizes) + " reps=" + reps + " window=" + secs + "s warmup=" + warmup + "s");
+        List<Row> rows = new ArrayList<>();
+        try (PrintStream csv = new PrintStream(Files.newOutputStream(out.resolve("runs.csv")), true, "UTF-8")) {
+            csv.println(Row.HEADER);
+            for (String dir : dirs) {
+                for (int size : sizes) {
+                    // Interleave programs within each repetition so drift and other tenants hit all alike.
+                    for (int rep = 1; rep <= reps; rep++) {
+                        for (String impl : impls) {
+                            Row r;
+                            try {
+                                r = run(dir, impl, size, rep);
+                            } catch (Exception e) {
+                                r = new Row(dir, impl, size, rep);
+                                r.note = "FAILED: " + e.getMessage();
+                            }
+                            rows.add(r);
+                            csv.println(r.csv());
+                            System.out.println(r.progress());
+                        }
+                    }
+                }
+            }
+        }
+        String table = table(rows, impls);
+        Files.write(out.resolve("table.md"), table.getBytes(StandardCharsets.UTF_8));
+        System.out.println();
+        System.out.print(table);
+        return rows.stream().anyMatch(r -> r.note.startsWith("FAILED")) ? 1 : 0;
+    }
+
+    /** Compiles the traffic tools (always needed) and the C reference (if wanted) from the shared sources. */
+    private boolean compileC(boolean wantReference) throws IOException, InterruptedException {
+        Path src = Paths.get(a.str("c-src", "../shared/bench/pps/c"));
+        if (!Files.isRegularFile(src.resolve("udpblast.c"))) {
+            throw new IllegalStateException("no traffic generator sources in " + src.toAbsolutePath()
+                    + " (udpblast.c, udpsink.c): pass --c-src <shared harness>/c");
+        }
+        List<String> tools = new ArrayList<>(List.of("udpblast", "udpsink"));
+        if (wantReference) {
+            tools.addAll(List.of("tunrx", "tuntx"));
+        }
+        for (String t : tools) {
+            exec("gcc", "-O2", "-Wall", "-o", bin.resolve(t).toString(), src.resolve(t + ".c").toString());
+        }
+        return wantReference;
+    }
+
+    private void writeEnv(List<String> impls) throws IOException, InterruptedException {
+        String env = "date: " + LocalDateTime.now() + "\nimpls: " + impls + "\nuname: " + capture("uname", "-a")
+                + "cpus: " + Runtime.getRuntime().availableProcessors() + "\njava: " + System.getProperty("java.version")
+                + "\nloadavg: " + Files.readString(Paths.get("/proc/loadavg"));
+        Files.write(out.resolve("env.txt"), env.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<String> dutCommand(String impl, String dir, int size, String tag) {
+        List<String> cmd = new ArrayList<>();
+        if ("c".equals(impl)) {
+            if ("rx".equals(dir)) {
+                cmd.addAll(List.of(bin.resolve("tunrx").toString(), "-i", tun, "-m", "read"));
+            } else {
+                cmd.addAll(List.of(bin.resolve("tuntx").toString(), "-i", tun, "-s", PEER_ADDR, "-d", TUN_ADDR,
+                        "-p", String.valueOf(DPORT), "-P", String.valueOf(SPORT), "-l", String.valueOf(size)));
+            }
+            if (a.flag("mq")) {
+                cmd.add("-Q");
+            }
+            return cmd;
+        }
+        cmd.add(java);
+        cmd.addAll(Arrays.asList(a.str("java-opts", DEFAULT_JAVA_OPTS).trim().split("\\s+")));
+        if (a.flag("jfr")) {
+            Path jfr = out.resolve("jfr");
+            try {
+                Files.createDirectories(jfr);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.resolve(tag + ".jfr"));
+        }
+        String classes = codeSource();
+        switch (impl) {
+            case "netty":
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyDut.class.getName()));
+                break;
+            case "bare":
+                cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BareDut.class.getName()));
+                break;
+            case "drasyl":
+                // Only our classes dir plus drasyl's own jars: Netty 4.1.91 must not meet Netty 4.2.
+                cmd.addAll(List.of("-cp", classes + File.pathSeparator + a.str("drasyl-lib", "") + "/*",
+                        DrasylDut.class.getName()));
+                break;
+            default:
+                throw new IllegalArgumentException("unknown implementation " + impl + " (netty, bare, drasyl, c)");
+        }
+        cmd.addAll(List.of("--dir", dir, "--tun", tun, "--src", PEER_ADDR, "--dst", TUN_ADDR,
+                "--sport", String.valueOf(SPORT), "--dport", String.valueOf(DPORT), "--len", String.valueOf(size)));
+        if (a.flag("mq")) {
+            cmd.add("--mq");
+        }
+        return cmd;
+    }
+
+    private static String codeSource() {
+        try {
+            return Paths.get(PpsBench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Row run(String dir, String impl, int size, int rep) throws Exception {
+        String tag = dir + "-" + impl + "-" + size + "-r" + rep;
+        Row row = new Row(dir, impl, size, rep);
+        tunCreate();
+        Process dut = null;
+        Process gen = null;
+        Sample s0;
+        Sample s1;
+        try {
+            if ("tx".equals(dir)) { // sink first, so nothing hits a closed port (ICMP noise)
+                gen = start(pinned(pinGen, List.of(bin.resolve("udpsink").toString(), "-a", TUN_ADDR,
+                        "-p", String.valueOf(DPORT))), tag + ".sink");
+                Thread.sleep(200);
+            }
+            dut = start(pinned(pinDut, dutCommand(impl, dir, size, tag)), tag + ".dut");
+            waitAttached(dut, tag);
+            if ("rx".equals(dir)) {
+                Thread.sleep(300); // let the reader enter its read loop
+                gen = start(pinned(pinGen, List.of(bin.resolve("udpblast").toString(), "-d", PEER_ADDR,
+                        "-p", String.valueOf(DPORT), "-l", String.valueOf(size))), tag + ".blast");
+            }
+            Thread.sleep((long) (warmup * 1000));
+            s0 = sample(dut.pid(), gen.pid());
+            Thread.sleep((long) (secs * 1000));
+            s1 = sample(dut.pid(), gen.pid());
+            if (!dut.isAlive()) {
+                row.note = "dut exited rc=" + dut.exitValue();
+            }
+        } finally {
+            // RX: stop the flood first so the reader is not killed mid-flood; TX: stop the writer first.
+            if ("rx".equals(dir)) {
+                stop(gen);
+                stop(dut);
+            } else {
+                stop(dut);
+                stop(gen);
+            }
+            quiet("ip", "link", "del", "dev", tun);
+        }
+        double dt = (s1.nanos - s0.nanos) / 1e9;
+        double tick = clkTck * dt;
+        row.secs = dt;
+        row.dutCpu = 100.0 * (s1.dutTicks - s0.dutTicks) / tick;
+        row.genCpu = 100.0 * (s1.genTicks - s0.genTicks) / tick;
+        row.otherCpu = 100.0 * (s1.busyTicks - s0.busyTicks) / tick - row.dutCpu - row.genCpu;
+        if ("rx".equals(dir)) {
+            row.pps = (s1.tunTxPackets - s0.tunTxPackets) / dt;
+            row.offeredOrReceived = (s1.udpOut - s0.udpOut) / dt;
+            row.dropped = (s1.tunTxDropped - s0.tunTxDropped) / dt;
+        } else {
+            row.pps = (s1.tunRxPackets - s0.tunRxPackets) / dt;
+            row.offeredOrReceived = (s1.udpIn - s0.udpIn) / dt;
+            row.dropped = (s1.tunRxDropped - s0.tunRxDropped + s1.udpRcvbuf - s0.udpRcvbuf) / dt;
+        }
+        return row;
+    }
+
+    private void tunCreate() throws IOException, InterruptedException {
+        quiet("ip", "link", "del", "dev", tun); // a leftover of an interrupted run in this namespace
+        if (a.flag("mq")) {
+            exec("ip", "tuntap", "add", "dev", tun, "mode", "tun", "multi_queue");
+        } else {
+            exec("ip", "tuntap", "add", "dev", tun, "mode", "tun");
+        }
+        quiet("sysctl", "-qw", "net.ipv6.conf." + tun + ".disable_ipv6=1");
+        exec("ip", "addr", "add", TUN_ADDR + "/" + PREFIX, "dev", tun);
+        exec("ip", "link", "set", "dev", tun, "up");
+    }
+
+    /** The program has attached to the persistent device when its carrier goes up. */
+    private void waitAttached(Process dut, String tag) throws Exception {
+        Path carrier = Paths.get("/sys/class/net", tun, "carrier");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!dut.isAlive()) {
+                throw new IllegalStateException("did not attach: exited (see " + logs.resolve(tag + ".dut.log") + ")");
+            }
+            try {
+                if ("1".equals(Files.readString(carrier).trim())) {
+                    return;
+                }
+            } catch (IOException ignored) {
+                // carrier is unreadable while the device is down: keep polling
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("did not attach within 60 s (see " + logs.resolve(tag + ".dut.log") + ")");
+    }
+
+    private static List<String> pinned(String cpus, List<String> cmd) {
+        if (cpus.isEmpty() || "none".equals(cpus)) {
+            return cmd;
+        }
+        List<String> c = new ArrayList<>(List.of("taskset", "-c", cpus)); // taskset execs: the PID stays the same
+        c.addAll(cmd);
+        return c;
+    }
+
+    private Process start(List<String> cmd, String tag) throws IOException {
+        File log = logs.resolve(tag + ".log").toFile();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+        LIVE.add(p);
+        return p;
+    }
+
+    /** Stops one process we started, by its PID only: SIGTERM, then SIGKILL after 8 s. */
+    private static void stop(Process p) {
+        if (p == null) {
+            return;
+        }
+        try {
+            if (p.isAlive()) {
+                p.destroy();
+                if (!p.waitFor(8, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                }
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            LIVE.remove(p);
+        }
+    }
+
+    // ---- counters ----
+
+    /** Kernel counters at one instant (all of this namespace only). */
+    private static final class Sample {
+        long nanos;
+        long tunTxPackets;
+        long tunTxDropped;
+        long tunRxPackets;
+        long tunRxDropped;
+        long udpOut;
+        long udpIn;
+        long udpRcvbuf;
+        long busyTicks;
+        long dutTicks;
+        long genTicks;
+    }
+
+    private Sample sample(long dutPid, long genPid) throws IOException {
+        Sample s = new Sample();
+        long t0 = System.nanoTime();
+        Path stats = Paths.get("/sys/class/net", tun, "statistics");
+        s.tunTxPackets = readLong(stats.resolve("tx_packets"));
+        s.tunTxDropped = readLong(stats.resolve("tx_dropped"));
+        s.tunRxPackets = readLong(stats.resolve("rx_packets"));
+        s.tunRxDropped = readLong(stats.resolve("rx_dropped"));
+        List<String[]> udp = Files.readAllLines(Paths.get("/proc/net/snmp")).stream()
+                .filter(l -> l.startsWith("Udp:")).map(l -> l.trim().split("\\s+")).collect(Collectors.toList());
+        List<String> names = Arrays.asList(udp.get(0));
+        s.udpOut = Long.parseLong(udp.get(1)[names.indexOf("OutDatagrams")]);
+        s.udpIn = Long.parseLong(udp.get(1)[names.indexOf("InDatagrams")]);
+        s.udpRcvbuf = Long.parseLong(udp.get(1)[names.indexOf("RcvbufErrors")]);
+        String[] cpu = Files.readAllLines(Paths.get("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i <= 8; i++) {
+            busy += i == 4 || i == 5 ? 0 : Long.parseLong(cpu[i]); // minus idle and iowait
+        }
+        s.busyTicks = busy;
+        s.dutTicks = procTicks(dutPid);
+        s.genTicks = procTicks(genPid);
+        s.nanos = (t0 + System.nanoTime()) / 2;
+        return s;
+    }
+
+    /** utime + stime of a process including all its threads, in clock ticks. */
+    private static long procTicks(long pid) {
+        try {
+            String stat = Files.readString(Paths.get("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long readLong(Path p) throws IOException {
+        return Long.parseLong(Files.readString(p).trim());
+    }
+
+    // ---- results ----
+
+    /** One measured run. */
+    private static final class Row {
+        static final String HEADER = "dir,impl,payload,rep,secs,pps,offered_or_received_pps,dropped_pps,"
+                + "dut_cpu_pct,gen_cpu_pct,other_cpu_pct,note";
+        final String dir;
+        final String impl;
+        final int size;
+        final int rep;
+        double secs;
+        double pps = Double.NaN;
+        double offeredOrReceived = Double.NaN;
+        double dropped = Double.NaN;
+        double dutCpu = Double.NaN;
+        double genCpu = Double.NaN;
+        double otherCpu = Double.NaN;
+        String note = "";
+
+        Row(String dir, String impl, int size, int rep) {
+            this.dir = dir;
+            this.impl = impl;
+            this.size = size;
+            this.rep = rep;
+        }
+
+        boolean ok() {
+            return !Double.isNaN(pps);
+        }
+
+        double perCore() {
+            return dutCpu > 1 ? pps / (dutCpu / 100.0) : Double.NaN;
+        }
+
+        String csv() {
+            return String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,\"%s\"", dir, impl, size,
+                    rep, secs, pps, offeredOrReceived, dropped, dutCpu, genCpu, otherCpu, note.replace('"', '\''));
+        }
+
+        String progress() {
+            return String.format(Locale.ROOT, "%s %-6s %5dB rep%d: pps=%,.0f %s=%,.0f drop=%,.0f dutcpu=%.0f%% "
+                    + "gencpu=%.0f%% other=%.0f%% %s", dir, impl, size, rep, pps, "rx".equals(dir) ? "offered" : "recv",
+                    offeredOrReceived, dropped, dutCpu, genCpu, otherCpu, note);
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = v.stream().filter(d -> !Double.isNaN(d)).sorted().collect(Collectors.toList());
+        if (s.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static String ratio(double x, double ref) {
+        return Double.isNaN(x) || Double.isNaN(ref) || ref == 0 ? "-" : String.format(Locale.ROOT, "%.2f", x / ref);
+    }
+
+    /** One table: a row per direction, size and program; medians; ratios of pps (and pps per DUT core). */
+    static String table(List<Row> rows, List<String> impls) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| dir | payload B | program | n | median pps | min..max pps | Gbit/s (L3) | offered/recv pps "
+                + "| dropped pps | DUT cpu % | other cpu % | pps per DUT core | vs (2) bare | vs (2) per core "
+                + "| vs C | vs drasyl |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> dirs = rows.stream().map(r -> r.dir).distinct().collect(Collectors.toList());
+        List<Integer> sizes = rows.stream().map(r -> r.size).distinct().collect(Collectors.toList());
+        for (String dir : dirs) {
+            for (int size : sizes) {
+                Map<String, double[]> med = new LinkedHashMap<>(); // impl -> {pps, perCore}
+                for (String impl : impls) {
+                    List<Row> rs = rows.stream().filter(r -> r.dir.equals(dir) && r.size == size
+                            && r.impl.equals(impl) && r.ok()).collect(Collectors.toList());
+                    med.put(impl, new double[] {median(rs.stream().map(r -> r.pps).collect(Collectors.toList())),
+                            median(rs.stream().map(Row::perCore).collect(Collectors.toList()))});
+                }
+                double[] bare = med.getOrDefault("bare", new double[] {Double.NaN, Double.NaN});
+                double c = med.getOrDefault("c", new double[] {Double.NaN})[0];
+                double drasyl = med.getOrDefault("drasyl", new double[] {Double.NaN})[0];
+                for (String impl : impls) {
+                    List<Row> rs = rows.stream().filter(r -> r.dir.equals(dir) && r.size == size
+                            && r.impl.equals(impl) && r.ok()).collect(Collectors.toList());
+                    if (rs.isEmpty()) {
+                        sb.append(String.format(Locale.ROOT, "| %s | %d | %s | 0 | failed | | | | | | | | | | | |%n",
+                                dir, size, LABELS.getOrDefault(impl, impl)));
+                        continue;
+                    }
+                    double pps = med.get(impl)[0];
+                    double min = rs.stream().mapToDouble(r -> r.pps).min().orElse(Double.NaN);
+                    double max = rs.stream().mapToDouble(r -> r.pps).max().orElse(Double.NaN);
+                    sb.append(String.format(Locale.ROOT,
+                            "| %s | %d | %s | %d | %,.0f | %,.0f..%,.0f | %.3f | %,.0f | %,.0f | %.0f | %.0f | %,.0f "
+                                    + "| %s | %s | %s | %s |%n",
+                            dir, size, LABELS.getOrDefault(impl, impl), rs.size(), pps, min, max,
+                            pps * (Ipv4Udp.HEADERS + size) * 8 / 1e9,
+                            median(rs.stream().map(r -> r.offeredOrReceived).collect(Collectors.toList())),
+                            median(rs.stream().map(r -> r.dropped).collect(Collectors.toList())),
+                            median(rs.stream().map(r -> r.dutCpu).collect(Collectors.toList())),
+                            median(rs.stream().map(r -> r.otherCpu).collect(Collectors.toList())),
+                            med.get(impl)[1], ratio(pps, bare[0]), ratio(med.get(impl)[1], bare[1]),
+                            ratio(pps, c), ratio(pps, drasyl)));
+                }
+            }
+        }
+        sb.append("\nrx: pps = packets handed to read() (device tx_packets); offered = Udp OutDatagrams of the C "
+                + "blaster; dropped = device tx_dropped (ring full: the reader is the bottleneck).\n"
+                + "tx: pps = packets accepted by write() (device rx_packets); recv = Udp InDatagrams at the C sink; "
+                + "dropped = device rx_dropped + Udp RcvbufErrors.\n"
+                + "Medians over repetitions. Gbit/s counts whole IPv4 packets (28 B headers + payload). "
+                + "pps per DUT core = pps / the program's CPU share (all its threads).\n");
+        return sb.toString();
+    }
+
+    // ---- processes ----
+
+    private static void exec(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + output.trim());
+        }
+    }
+
+    private static void quiet(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            p.waitFor(20, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // best effort clean-up
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String capture(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return output;
+    }
+}
