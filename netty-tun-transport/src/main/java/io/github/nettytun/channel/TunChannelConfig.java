@@ -147,6 +147,15 @@ public interface TunChannelConfig extends ChannelConfig {
     @Override
     TunChannelConfig setWriteSpinCount(int writeSpinCount);
 
+    /**
+     * Sets how many frames one flush writes before yielding the event loop (and then going on in a
+     * task). Default 64. Each frame is one {@code write()}; the write spin count is not used.
+     */
+    TunChannelConfig setMaxMessagesPerWrite(int maxMessagesPerWrite);
+
+    /** Returns how many frames one flush writes before yielding the event loop. */
+    int getMaxMessagesPerWrite();
+
     @Override
     TunChannelConfig setAllocator(ByteBufAllocator allocator);
 

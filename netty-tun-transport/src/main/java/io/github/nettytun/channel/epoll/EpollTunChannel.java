@@ -557,7 +557,9 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
 
     @Override
     protected void doWrite(ChannelOutboundBuffer in) throws Exception {
-        int budget = config.getWriteSpinCount();
+        // One write() per frame and no partial writes on a tun fd: the budget counts frames, as Netty's
+        // datagram channels do with maxMessagesPerWrite (64 by default here, so reads are not starved).
+        int budget = config.getMaxMessagesPerWrite();
         while (budget-- > 0) {
             Object msg = in.current();
             if (msg == null) {

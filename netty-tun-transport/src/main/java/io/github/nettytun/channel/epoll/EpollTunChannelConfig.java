@@ -63,6 +63,9 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     private volatile boolean ipv6Dad;
     private volatile int queues = DEFAULT_QUEUES;
 
+    /** Frames written per flush before the event loop turns to other work (then the flush goes on). */
+    static final int DEFAULT_MAX_MESSAGES_PER_WRITE = 64;
+
     /** Default number of queues of a multi-queue parent: one per available processor. */
     static final int DEFAULT_QUEUES = Math.max(1, Math.min(256, Runtime.getRuntime().availableProcessors()));
 
@@ -71,6 +74,7 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         // it only counts messages per read loop.
         super(channel, new FixedRecvByteBufAllocator(2048));
         this.device = owner;
+        setMaxMessagesPerWrite(DEFAULT_MAX_MESSAGES_PER_WRITE);
     }
 
     private boolean attached() {
@@ -503,6 +507,12 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     @Deprecated
     public EpollTunChannelConfig setMaxMessagesPerRead(int maxMessagesPerRead) {
         super.setMaxMessagesPerRead(maxMessagesPerRead);
+        return this;
+    }
+
+    @Override
+    public EpollTunChannelConfig setMaxMessagesPerWrite(int maxMessagesPerWrite) {
+        super.setMaxMessagesPerWrite(maxMessagesPerWrite);
         return this;
     }
 
