@@ -21,6 +21,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * The configuration of a {@link TunChannel}: the device's flags (fixed at bind), its interface
@@ -130,6 +131,12 @@ public interface TunChannelConfig extends ChannelConfig {
 
     /** Sets whether IPv6 addresses go through duplicate address detection. */
     TunChannelConfig setIpv6Dad(boolean dad);
+
+    /** Returns the offloads asked for. See {@link TunChannelOption#OFFLOADS}. */
+    Set<TunOffload> getOffloads();
+
+    /** Sets the offloads; on a bound channel, writes the device-wide mask at once. */
+    TunChannelConfig setOffloads(Set<TunOffload> offloads);
 
     /** Returns how many queues a multi-queue parent opens. See {@link TunChannelOption#QUEUES}. */
     int getQueues();

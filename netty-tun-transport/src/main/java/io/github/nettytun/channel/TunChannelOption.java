@@ -17,6 +17,7 @@ package io.github.nettytun.channel;
 import io.netty.channel.ChannelOption;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Options of TUN/TAP channels. Those that shape the device ({@link #MODE}, {@link #PACKET_INFO},
@@ -97,6 +98,13 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
      * each: 1..256. Default: the number of available processors.
      */
     public static final ChannelOption<Integer> QUEUES = valueOf(TunChannelOption.class, "QUEUES");
+
+    /**
+     * The offloads to enable ({@code TUNSETOFFLOAD}); needs {@link #VNET_HDR}. Default none (the mask is
+     * still written, as 0). Changing it on a bound channel changes the device-wide mask at once, which is
+     * how segmentation offloads are switched off at run time.
+     */
+    public static final ChannelOption<Set<TunOffload>> OFFLOADS = valueOf(TunChannelOption.class, "OFFLOADS");
 
     @SuppressWarnings({ "unused", "deprecation" })
     private TunChannelOption() {

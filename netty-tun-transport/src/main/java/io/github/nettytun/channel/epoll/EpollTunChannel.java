@@ -19,6 +19,7 @@ import io.github.nettytun.channel.TunChannel;
 import io.github.nettytun.channel.TunException;
 import io.github.nettytun.channel.TunFlags;
 import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.linux.Errno;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
@@ -55,7 +56,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link TunChannel} on one file descriptor (queue) of a TUN or TAP device, driven by Netty's
@@ -118,7 +121,8 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     private boolean flushTaskScheduled;
     private volatile boolean queueDetached;
     private int readCapacity;
-    private int offloadMask;
+    private volatile boolean superPackets;
+    private volatile Set<TunOffload> supportedOffloads = Collections.emptySet();
     private IovArray iovArray;
 
     /**
@@ -181,6 +185,14 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
             logger.debug("cannot query interface {} from this network namespace", iff.name(), e);
         }
         config.mtuFromDevice(mtu);
+        if (parent instanceof EpollTunMultiQueueChannel) {
+            Set<TunOffload> offloads = ((EpollTunMultiQueueChannel) parent).config().getOffloads();
+            config.offloadsChangedByParent(offloads);
+            superPackets = hasSegmentation(offloads);
+        } else {
+            // The offload mask of a device opened elsewhere cannot be read back: be ready for super-packets.
+            superPackets = vnet;
+        }
         this.local = new TunAddress(iff.name(), index);
         this.deviceFlags = flags;
         this.readCapacity = frameCapacity(mtu);
@@ -230,6 +242,25 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     @Override
     public int kernelFeatures() {
         return kernelFeatures;
+    }
+
+    /**
+     * Returns the offloads this kernel accepts for this device, probed at bind (empty without the
+     * virtio-net header).
+     *
+     * @return the supported offloads
+     */
+    public Set<TunOffload> supportedOffloads() {
+        return supportedOffloads;
+    }
+
+    private static boolean hasSegmentation(Set<TunOffload> offloads) {
+        for (TunOffload o : offloads) {
+            if (o.isSegmentation()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -288,7 +319,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         int flags = TunDeviceSetup.iffFlags(c, c.isMultiQueue());
         int raw = fd.intValue();
         String name = TunIoctls.setIff(raw, requested.ifName(), flags);
-        int mtu = TunDeviceSetup.configure(raw, name, c, offloadMask);
+        if (c.isVnetHdr()) {
+            supportedOffloads = TunDeviceSetup.probeOffloads(raw, name, c.getVnetHdrSize(), c.getOffloads());
+        }
+        superPackets = hasSegmentation(c.getOffloads());
+        int mtu = TunDeviceSetup.configure(raw, name, c);
         readCapacity = frameCapacity(mtu);
         // TUNGETIFF sets 0x1000 for "no socket filter" (IFF_NOFILTER), which is also IFF_NO_PI: use what we asked.
         deviceFlags = (TunIoctls.getIff(raw).flags() & ~TunFlags.IFF_NO_PI) | (flags & TunFlags.IFF_NO_PI);
@@ -305,7 +340,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         EpollTunChannelConfig c = config;
         int headers = (c.isPacketInfo() ? PI_LENGTH : 0) + (c.isVnetHdr() ? c.getVnetHdrSize() : 0)
                 + (c.getMode() == TunMode.TAP ? TAP_HEADER_ROOM : 0);
-        int payload = offloadMask != 0 ? MAX_SUPER_PACKET : Math.max(mtu, 68);
+        int payload = superPackets ? MAX_SUPER_PACKET : Math.max(mtu, 68);
         return headers + payload + 1;
     }
 
@@ -433,6 +468,17 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         public void mtuChanged(int mtu) {
             int capacity = frameCapacity(mtu);
             eventLoopOrDirect(() -> readCapacity = Math.max(readCapacity, capacity));
+        }
+
+        @Override
+        public void offloadsChanged(Set<TunOffload> offloads) {
+            boolean on = hasSegmentation(offloads);
+            superPackets = superPackets || on;
+            int mtu = config.getMtu();
+            eventLoopOrDirect(() -> {
+                // Grow at once; shrink only if no super-packet can still be queued (they may be in flight).
+                readCapacity = on ? Math.max(readCapacity, frameCapacity(mtu)) : readCapacity;
+            });
         }
 
         @Override

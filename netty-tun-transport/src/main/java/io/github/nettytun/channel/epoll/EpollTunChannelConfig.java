@@ -18,6 +18,7 @@ import io.github.nettytun.channel.TunChannelConfig;
 import io.github.nettytun.channel.TunChannelOption;
 import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.buffer.ByteBufAllocator;
@@ -31,6 +32,8 @@ import io.netty.channel.WriteBufferWaterMark;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,6 +65,7 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     private volatile int txQueueLength;
     private volatile boolean ipv6Dad;
     private volatile int queues = DEFAULT_QUEUES;
+    private volatile Set<TunOffload> offloads = Collections.emptySet();
 
     /** Frames written per flush before the event loop turns to other work (then the flush goes on). */
     static final int DEFAULT_MAX_MESSAGES_PER_WRITE = 64;
@@ -93,7 +97,7 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
                 TunChannelOption.ADDRESSES, TunChannelOption.LINK_UP, TunChannelOption.PERSIST,
                 TunChannelOption.OWNER, TunChannelOption.GROUP, TunChannelOption.CARRIER,
                 TunChannelOption.SNDBUF, TunChannelOption.MAC_ADDRESS, TunChannelOption.TX_QUEUE_LENGTH,
-                TunChannelOption.IPV6_DAD, TunChannelOption.QUEUES);
+                TunChannelOption.IPV6_DAD, TunChannelOption.QUEUES, TunChannelOption.OFFLOADS);
     }
 
     @SuppressWarnings({ "unchecked", "deprecation" })
@@ -150,6 +154,9 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (option == TunChannelOption.QUEUES) {
             return (T) Integer.valueOf(getQueues());
         }
+        if (option == TunChannelOption.OFFLOADS) {
+            return (T) getOffloads();
+        }
         return super.getOption(option);
     }
 
@@ -191,6 +198,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
             setIpv6Dad((Boolean) value);
         } else if (option == TunChannelOption.QUEUES) {
             setQueues((Integer) value);
+        } else if (option == TunChannelOption.OFFLOADS) {
+            setOffloads((Set<TunOffload>) value);
         } else {
             return super.setOption(option, value);
         }
@@ -288,6 +297,12 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         }
         this.mtu = mtu;
         return this;
+    }
+
+    /** The parent of this queue changed the device's offloads: follow them. */
+    void offloadsChangedByParent(Set<TunOffload> offloads) {
+        this.offloads = offloads;
+        device.offloadsChanged(offloads);
     }
 
     /** The parent of this queue changed the device's MTU: follow it. */
@@ -470,6 +485,29 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     @Override
     public EpollTunChannelConfig setIpv6Dad(boolean dad) {
         this.ipv6Dad = dad;
+        return this;
+    }
+
+    @Override
+    public Set<TunOffload> getOffloads() {
+        return offloads;
+    }
+
+    @Override
+    public EpollTunChannelConfig setOffloads(Set<TunOffload> offloads) {
+        Set<TunOffload> copy = offloads.isEmpty() ? Collections.emptySet()
+                : Collections.unmodifiableSet(EnumSet.copyOf(offloads));
+        if (attached()) {
+            if (!copy.isEmpty() && !vnetHdr) {
+                throw new IllegalStateException("OFFLOADS need VNET_HDR, which is fixed at bind and off on "
+                        + device.localAddress());
+            }
+            TunDeviceSetup.setOffloads(device.controlFd(), deviceName(), copy, vnetHdrSize);
+            this.offloads = copy;
+            device.offloadsChanged(copy);
+        } else {
+            this.offloads = copy;
+        }
         return this;
     }
 

@@ -165,7 +165,7 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
                 TunIoctls.setIff(fd, name, flags);
             }
             // Configure once every queue is attached: the link's carrier follows the first queue.
-            TunDeviceSetup.configure(first, name, c, 0);
+            TunDeviceSetup.configure(first, name, c);
             deviceFlags = (TunIoctls.getIff(first).flags() & ~TunFlags.IFF_NO_PI) | (flags & TunFlags.IFF_NO_PI);
             local = new TunAddress(name, NetDevice.index(name));
             iffFlags = flags;
@@ -325,6 +325,13 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
         public void mtuChanged(int mtu) {
             for (EpollTunChannel child : children) {
                 child.config().mtuChangedByParent(mtu);
+            }
+        }
+
+        @Override
+        public void offloadsChanged(java.util.Set<io.github.nettytun.channel.TunOffload> offloads) {
+            for (EpollTunChannel child : children) {
+                child.config().offloadsChangedByParent(offloads);
             }
         }
 

@@ -34,6 +34,9 @@ interface TunDeviceOwner {
     /** The MTU was changed through the config: resize reads. */
     void mtuChanged(int mtu);
 
+    /** The offload mask changed: super-packets may now arrive (or no longer). */
+    void offloadsChanged(java.util.Set<io.github.nettytun.channel.TunOffload> offloads);
+
     /** autoRead was switched off: stop watching for input unless a read is pending. */
     void autoReadCleared();
 }

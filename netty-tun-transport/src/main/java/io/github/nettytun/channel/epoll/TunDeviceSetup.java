@@ -18,13 +18,17 @@ import io.github.nettytun.channel.TunException;
 import io.github.nettytun.channel.TunFlags;
 import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
+import io.github.nettytun.channel.TunOffload;
+import io.github.nettytun.channel.linux.Errno;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.RtNetlink;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Applies an {@link EpollTunChannelConfig} to a device: the {@code TUNSETIFF} flags it asks for, and the
@@ -49,8 +53,84 @@ final class TunDeviceSetup {
                 | (c.isVnetHdr() ? TunFlags.IFF_VNET_HDR : 0);
     }
 
+    /**
+     * Writes the offload mask. On {@code EINVAL} finds out which of the asked offloads this kernel refuses
+     * (one bit at a time), leaves the mask at 0 and says so.
+     */
+    static void setOffloads(int fd, String name, Set<TunOffload> offloads, int vnetHdrSize) {
+        int mask = TunOffload.toMask(offloads);
+        try {
+            TunIoctls.setOffload(fd, name, mask);
+        } catch (TunException e) {
+            if (e.errno() != Errno.EINVAL) {
+                throw e;
+            }
+            Set<TunOffload> refused = EnumSet.noneOf(TunOffload.class);
+            Set<TunOffload> supported = probeOffloads(fd, name, vnetHdrSize, Set.of());
+            for (TunOffload o : offloads) {
+                if (!supported.contains(o)) {
+                    refused.add(o);
+                }
+            }
+            TunIoctls.setOffload(fd, name, 0);
+            throw new TunException("TUNSETOFFLOAD" + offloads + " on " + name + " failed (EINVAL): this kernel does "
+                    + "not support " + refused + " (USO needs Linux 6.2, UDP tunnel GSO 6.17, UFO is gone); "
+                    + "drop them from TunChannelOption.OFFLOADS (segmentation offloads also need CSUM)", Errno.EINVAL, e);
+        }
+    }
+
+    /**
+     * Probes which offloads the kernel accepts on this device, one {@code TUNSETOFFLOAD} per offload, and
+     * restores the given mask. The mask is device-wide: probe before traffic flows.
+     */
+    static Set<TunOffload> probeOffloads(int fd, String name, int vnetHdrSize, Set<TunOffload> restore) {
+        Set<TunOffload> supported = EnumSet.noneOf(TunOffload.class);
+        try {
+            for (TunOffload o : TunOffload.values()) {
+                if ((o == TunOffload.UDP_TUNNEL_GSO || o == TunOffload.UDP_TUNNEL_GSO_CSUM) && vnetHdrSize < 24) {
+                    // Accepted with a short header, but then every read fails with EFAULT: do not even try.
+                    continue;
+                }
+                int bits = o.bit() | (o == TunOffload.CSUM ? 0 : TunOffload.CSUM.bit())
+                        | (o == TunOffload.TSO_ECN ? TunOffload.TSO4.bit() : 0)
+                        // tun.c takes USO only for both families at once.
+                        | (o == TunOffload.USO4 || o == TunOffload.USO6
+                           ? TunOffload.USO4.bit() | TunOffload.USO6.bit() : 0);
+                try {
+                    TunIoctls.setOffload(fd, name, bits);
+                    supported.add(o);
+                } catch (TunException refused) {
+                    // not supported
+                }
+            }
+        } finally {
+            TunIoctls.setOffload(fd, name, TunOffload.toMask(restore));
+        }
+        return supported;
+    }
+
     /** Checks what can be checked before the kernel is asked. */
     static void validate(EpollTunChannelConfig c, String name) {
+        Set<TunOffload> offloads = c.getOffloads();
+        if (!offloads.isEmpty() && !c.isVnetHdr()) {
+            throw new TunException("OFFLOADS " + offloads + " need the virtio-net header: set TunChannelOption.VNET_HDR",
+                    0);
+        }
+        if ((offloads.contains(TunOffload.UDP_TUNNEL_GSO) || offloads.contains(TunOffload.UDP_TUNNEL_GSO_CSUM))
+                && c.getVnetHdrSize() < 24) {
+            throw new TunException("UDP tunnel GSO needs a 24-byte virtio-net header (VNET_HDR_SIZE 24), not "
+                    + c.getVnetHdrSize() + ": with a shorter one every read fails with EFAULT", 0);
+        }
+        if (offloads.contains(TunOffload.USO4) != offloads.contains(TunOffload.USO6)) {
+            throw new TunException("USO4 and USO6 go together: the kernel takes UDP segmentation offload only for "
+                    + "both IP versions at once (asked: " + offloads + ")", 0);
+        }
+        for (TunOffload o : offloads) {
+            if (o.isSegmentation() && !offloads.contains(TunOffload.CSUM)) {
+                throw new TunException("offload " + o + " needs CSUM as well (the kernel hands over super-packets "
+                        + "with partial checksums)", 0);
+            }
+        }
         checkIpv6Mtu(c.getAddresses(), c.getMtu(), name);
         if (c.getMacAddress() != null && c.getMode() != TunMode.TAP) {
             throw new TunException("MAC_ADDRESS applies to TAP devices only; " + name + " is a TUN", 0);
@@ -62,11 +142,11 @@ final class TunDeviceSetup {
      *
      * @return the device's MTU afterwards
      */
-    static int configure(int fd, String name, EpollTunChannelConfig c, int offloadMask) {
+    static int configure(int fd, String name, EpollTunChannelConfig c) {
         if (c.isVnetHdr()) {
             TunIoctls.setVnetHdrSize(fd, name, c.getVnetHdrSize());
             // The offload mask is device-wide and outlives detached queues: always write it.
-            TunIoctls.setOffload(fd, name, offloadMask);
+            setOffloads(fd, name, c.getOffloads(), c.getVnetHdrSize());
         }
         if (c.getOwner() >= 0) {
             TunIoctls.setOwner(fd, name, c.getOwner());
