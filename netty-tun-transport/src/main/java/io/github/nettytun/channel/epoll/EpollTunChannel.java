@@ -306,14 +306,10 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
-        if (!(localAddress instanceof TunAddress)) {
-            throw new IllegalArgumentException("a TUN/TAP channel binds to a " + TunAddress.class.getSimpleName()
-                    + ", not " + (localAddress == null ? "null" : localAddress.getClass().getName()));
-        }
         if (deviceAttached) {
             throw new IllegalStateException("already attached to " + local);
         }
-        TunAddress requested = (TunAddress) localAddress;
+        TunAddress requested = TunDeviceSetup.requireTunAddress(localAddress);
         EpollTunChannelConfig c = config;
         TunDeviceSetup.validate(c, requested.ifName());
         int flags = TunDeviceSetup.iffFlags(c, c.isMultiQueue());

@@ -141,14 +141,10 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
 
     @Override
     protected void doBind(SocketAddress localAddress) throws Exception {
-        if (!(localAddress instanceof TunAddress)) {
-            throw new IllegalArgumentException("a TUN/TAP channel binds to a " + TunAddress.class.getSimpleName()
-                    + ", not " + (localAddress == null ? "null" : localAddress.getClass().getName()));
-        }
         if (bound) {
             throw new IllegalStateException("already bound to " + local);
         }
-        TunAddress requested = (TunAddress) localAddress;
+        TunAddress requested = TunDeviceSetup.requireTunAddress(localAddress);
         EpollTunChannelConfig c = config;
         TunDeviceSetup.validate(c, requested.ifName());
         int flags = TunDeviceSetup.iffFlags(c, true);

@@ -45,6 +45,15 @@ final class TunDeviceSetup {
     private TunDeviceSetup() {
     }
 
+    /** Returns the address a channel binds to, or says why it cannot bind to what it was given. */
+    static io.github.nettytun.channel.TunAddress requireTunAddress(java.net.SocketAddress address) {
+        if (!(address instanceof io.github.nettytun.channel.TunAddress)) {
+            throw new IllegalArgumentException("a TUN/TAP channel binds to a TunAddress, not "
+                    + (address == null ? "null" : address.getClass().getName()));
+        }
+        return (io.github.nettytun.channel.TunAddress) address;
+    }
+
     /** The {@code IFF_*} flags for {@code TUNSETIFF}. */
     static int iffFlags(EpollTunChannelConfig c, boolean multiQueue) {
         return c.getMode().flag()

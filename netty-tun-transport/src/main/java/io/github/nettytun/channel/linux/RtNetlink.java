@@ -93,37 +93,44 @@ public final class RtNetlink {
         putAttribute(request, offset, IFA_ADDRESS, raw);
 
         String what = "adding address " + address.getHostAddress() + '/' + prefixLength + " to " + ifName;
-        int sock;
+        Memory reply;
         try {
-            sock = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            reply = transact(request, total);
         } catch (LastErrorException e) {
-            throw new TunException(what + " failed: netlink socket: " + Errno.name(e.getErrorCode()),
-                    e.getErrorCode(), e);
+            throw new TunException(what + " failed: netlink: " + Errno.name(e.getErrorCode()), e.getErrorCode(), e);
         }
+        if (reply == null || reply.getShort(4) != NLMSG_ERROR) {
+            throw new TunException(what + " failed: unexpected netlink answer", 0);
+        }
+        int error = -reply.getInt(NLMSG_HDRLEN);
+        if (error != 0) {
+            String message = what + " failed (" + Errno.name(error) + ")";
+            if (error == Errno.EPERM || error == Errno.EACCES) {
+                message += ": this needs CAP_NET_ADMIN";
+            } else if (v6 && (error == Errno.EOPNOTSUPP || error == Errno.ENOENT)) {
+                message += ": IPv6 is off on this interface (MTU below 1280, or disable_ipv6 is set)";
+            } else if (error == Errno.EINVAL) {
+                message += ": invalid prefix length or address for this interface";
+            }
+            throw new TunException(message, error);
+        }
+    }
+
+    /**
+     * Sends one request to the kernel on a fresh {@code NETLINK_ROUTE} socket and returns the first answer.
+     *
+     * @return the answer, or {@code null} if it is shorter than a message header plus 12 bytes
+     */
+    private static Memory transact(Memory request, int length) {
+        int sock = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
         try {
             Memory kernel = new Memory(12);
             kernel.clear();
             kernel.setShort(0, (short) AF_NETLINK);
-            LibC.INSTANCE.sendto(sock, request, new NativeLong(total), 0, kernel, 12);
+            LibC.INSTANCE.sendto(sock, request, new NativeLong(length), 0, kernel, 12);
             Memory reply = new Memory(8192);
             long n = LibC.INSTANCE.recv(sock, reply, new NativeLong(reply.size()), 0).longValue();
-            if (n < NLMSG_HDRLEN + 4 || reply.getShort(4) != NLMSG_ERROR) {
-                throw new TunException(what + " failed: unexpected netlink answer", 0);
-            }
-            int error = -reply.getInt(NLMSG_HDRLEN);
-            if (error != 0) {
-                String message = what + " failed (" + Errno.name(error) + ")";
-                if (error == Errno.EPERM || error == Errno.EACCES) {
-                    message += ": this needs CAP_NET_ADMIN";
-                } else if (error == Errno.EACCES || (v6 && (error == Errno.EOPNOTSUPP || error == Errno.ENOENT))) {
-                    message += ": IPv6 is off on this interface (MTU below 1280, or disable_ipv6 is set)";
-                } else if (error == Errno.EINVAL) {
-                    message += ": invalid prefix length or address for this interface";
-                }
-                throw new TunException(message, error);
-            }
-        } catch (LastErrorException e) {
-            throw new TunException(what + " failed: " + Errno.name(e.getErrorCode()), e.getErrorCode(), e);
+            return n >= NLMSG_HDRLEN + RTMSG_LEN ? reply : null;
         } finally {
             TunIoctls.closeQuietly(sock);
         }
@@ -165,25 +172,11 @@ public final class RtNetlink {
         request.setByte(NLMSG_HDRLEN, (byte) (v6 ? AF_INET6 : AF_INET));
         request.setByte(NLMSG_HDRLEN + 1, (byte) (raw.length * 8));
         putAttribute(request, NLMSG_HDRLEN + RTMSG_LEN, RTA_DST, raw);
-        int sock;
         try {
-            sock = LibC.INSTANCE.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+            Memory reply = transact(request, total);
+            return reply != null && reply.getShort(4) == RTM_NEWROUTE && reply.getByte(NLMSG_HDRLEN + 7) == RTN_LOCAL;
         } catch (LastErrorException e) {
             return false;
-        }
-        try {
-            Memory kernel = new Memory(12);
-            kernel.clear();
-            kernel.setShort(0, (short) AF_NETLINK);
-            LibC.INSTANCE.sendto(sock, request, new NativeLong(total), 0, kernel, 12);
-            Memory reply = new Memory(8192);
-            long n = LibC.INSTANCE.recv(sock, reply, new NativeLong(reply.size()), 0).longValue();
-            return n >= NLMSG_HDRLEN + RTMSG_LEN && reply.getShort(4) == RTM_NEWROUTE
-                    && reply.getByte(NLMSG_HDRLEN + 7) == RTN_LOCAL;
-        } catch (LastErrorException e) {
-            return false;
-        } finally {
-            TunIoctls.closeQuietly(sock);
         }
     }
 

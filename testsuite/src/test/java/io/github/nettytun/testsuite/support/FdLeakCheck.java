@@ -82,57 +82,54 @@ public final class FdLeakCheck implements BeforeAllCallback, AfterAllCallback {
     /** Names the kind (netlink, udp, unix, ...) of each open socket, to make a leak report useful. */
     private static String describeSockets() {
         StringBuilder sb = new StringBuilder();
+        fdTargets().forEach((fd, target) -> {
+            if (!target.startsWith("socket:[")) {
+                return;
+            }
+            String inode = target.substring(8, target.length() - 1);
+            for (String table : new String[] { "tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "netlink", "packet" }) {
+                try {
+                    for (String line : Files.readAllLines(Paths.get("/proc/self/net", table))) {
+                        if (line.matches(".*\\s" + inode + "(\\s.*)?")) {
+                            sb.append(fd).append('=').append(table).append(' ');
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // table absent
+                }
+            }
+        });
+        return sb.length() == 0 ? "" : "(sockets: " + sb.toString().trim() + ')';
+    }
+
+    /** Returns fd number to link target for every open fd of this process. */
+    private static java.util.Map<String, String> fdTargets() {
+        java.util.Map<String, String> targets = new java.util.TreeMap<>();
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
             for (Path fd : fds) {
-                String target;
                 try {
-                    target = Files.readSymbolicLink(fd).toString();
+                    targets.put(fd.getFileName().toString(), Files.readSymbolicLink(fd).toString());
                 } catch (IOException e) {
-                    continue;
-                }
-                if (!target.startsWith("socket:[")) {
-                    continue;
-                }
-                String inode = target.substring(8, target.length() - 1);
-                for (String table : new String[] { "tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix", "netlink", "packet" }) {
-                    try {
-                        for (String line : Files.readAllLines(Paths.get("/proc/self/net", table))) {
-                            if (line.matches(".*\\s" + inode + "(\\s.*)?")) {
-                                sb.append(fd.getFileName()).append('=').append(table).append(' ');
-                            }
-                        }
-                    } catch (IOException ignored) {
-                        // table absent
-                    }
+                    // the fd used to list the directory, or one closed meanwhile
                 }
             }
         } catch (IOException e) {
-            return "";
+            throw new IllegalStateException(e);
         }
-        return sb.length() == 0 ? "" : "(sockets: " + sb.toString().trim() + ')';
+        return targets;
     }
 
     /** Returns the targets of this process's open fds, without jar and class files. */
     public static List<String> openFds() {
         List<String> targets = new ArrayList<>();
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException e) {
-                    continue; // the fd used to list the directory, or one closed meanwhile
-                }
-                if (target.endsWith(".jar") || target.endsWith("/modules") || target.endsWith(".so")
-                        || target.startsWith("/proc/") || target.contains("surefire")
-                        || "/dev/random".equals(target) || "/dev/urandom".equals(target)) {
-                    // Class loading and the JDK's entropy source keep these open for the JVM's lifetime.
-                    continue;
-                }
-                targets.add(target.replaceAll("\\[[0-9]+\\]", "[]"));
+        for (String target : fdTargets().values()) {
+            if (target.endsWith(".jar") || target.endsWith("/modules") || target.endsWith(".so")
+                    || target.startsWith("/proc/") || target.contains("surefire")
+                    || "/dev/random".equals(target) || "/dev/urandom".equals(target)) {
+                // Class loading and the JDK's entropy source keep these open for the JVM's lifetime.
+                continue;
             }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+            targets.add(target.replaceAll("\\[[0-9]+\\]", "[]"));
         }
         return targets;
     }
