@@ -55,6 +55,13 @@ import java.util.stream.Collectors;
  * The traffic tools are the shared harness' C sources ({@code --c-src}), compiled with gcc into the
  * output directory under /tmp at start; nothing of them lives in this project.
  *
+ * <p>{@code --mode mq} measures multi-queue RX scaling (issue 4): the device is created {@code multi_queue},
+ * {@link FlowBlast} sends {@code --flows} UDP flows (distinct source ports, so the kernel's flow hash spreads
+ * them over the queues), and the programs are {@link NettyDut} variants {@code netty:queues=1} and
+ * {@code netty:queues=2} ({@code EpollTunMultiQueueChannel}, the same code for both), unpinned. The table adds
+ * each queue's rate and event-loop CPU (from the program), the generator's CPU, and the ratios to 1 queue.
+ * Implementation specs {@code name:k=v,...} pass {@code --k v} to the program, e.g. {@code netty:alloc=pooled}.
+ *
  * <p>Run as root (see {@code testsuite/BENCHMARKS.md}):
  * {@code mvn -B -Pbench -pl testsuite -am verify -DskipTests -Dpps.args="--reps 3"}, or directly
  * {@code java -cp <testsuite class path> io.github.nettytun.testsuite.bench.PpsBench --help}.
@@ -90,6 +97,10 @@ public final class PpsBench {
     private final double warmup;
     private final long clkTck;
     private final String java;
+    /** {@code --mode mq}: RX over a multi-queue device from many flows, 1 queue vs N queues. */
+    private final boolean mqMode;
+    private final int flows;
+    private Path flowBlast;
 
     private PpsBench(Args a) throws IOException, InterruptedException {
         this.a = a;
@@ -100,8 +111,11 @@ public final class PpsBench {
         Files.createDirectories(logs);
         Files.createDirectories(bin);
         this.tun = a.str("tun", "ppsb0");
-        this.pinDut = a.str("pin-dut", "1");
-        this.pinGen = a.str("pin-gen", "0");
+        this.mqMode = "mq".equals(a.str("mode", "single"));
+        // Multi-queue: the queues' event loops must be free to use both CPUs, and so must the generator.
+        this.pinDut = a.str("pin-dut", mqMode ? "none" : "1");
+        this.pinGen = a.str("pin-gen", mqMode ? "none" : "0");
+        this.flows = a.integer("flows", 16);
         this.secs = a.decimal("secs", 3);
         this.warmup = a.decimal("warmup", 2);
         this.clkTck = Long.parseLong(capture("getconf", "CLK_TCK").trim());
@@ -129,6 +143,12 @@ public final class PpsBench {
                     "  --java-opts \"...\"       JVM options of the Java programs (" + DEFAULT_JAVA_OPTS + ")",
                     "  --jfr                   record JFR (settings=profile) per Java run into <out>/jfr",
                     "  --mq                    create the device multi_queue and attach with IFF_MULTI_QUEUE",
+                    "  --mode mq               multi-queue RX: device multi_queue, --flows UDP flows from one C",
+                    "                          generator, impls \"netty:queues=1 netty:queues=2\", unpinned; per-queue",
+                    "                          counts from the program; table of N queues vs 1 queue",
+                    "  --flows 16              flows (distinct source ports) of the multi-queue generator",
+                    "  impl variants           netty:k=v,k=v passes --k v to NettyDut, e.g. netty:alloc=pooled,",
+                    "                          netty:mmpr=16 (MAX_MESSAGES_PER_READ), netty:mmpw=16, netty:queues=2",
                     "  --out DIR               results (/tmp/ppsb-<time>): runs.csv, table.md, logs/"));
             return;
         }
@@ -202,8 +222,13 @@ public final class PpsBench {
         }));
         exec("ip", "link", "set", "lo", "up");
         exec("sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0");
-        List<String> impls = new ArrayList<>(Arrays.asList(a.str("impls", "netty bare drasyl c").trim().split("\\s+")));
+        List<String> impls = new ArrayList<>(Arrays.asList(a.str("impls",
+                mqMode ? "netty:queues=1 netty:queues=2" : "netty bare drasyl c").trim().split("\\s+")));
         boolean haveC = compileC(impls.contains("c"));
+        if (mqMode) {
+            flowBlast = FlowBlast.compile(bin);
+            Files.createDirectories(out.resolve("stats"));
+        }
         if (!haveC) {
             impls.remove("c");
         }
@@ -213,8 +238,12 @@ public final class PpsBench {
             impls.remove("drasyl");
         }
         writeEnv(impls);
-        List<String> dirs = "both".equals(a.str("dir", "both")) ? List.of("rx", "tx") : List.of(a.str("dir", "rx"));
-        int[] sizes = Arrays.stream(a.str("sizes", "64 1400").trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
+        String dirArg = a.str("dir", mqMode ? "rx" : "both");
+        List<String> dirs = "both".equals(dirArg) ? List.of("rx", "tx") : List.of(dirArg);
+        if (mqMode && !dirs.equals(List.of("rx"))) {
+            throw new IllegalArgumentException("--mode mq measures rx only");
+        }
+        int[] sizes = Arrays.stream(a.str("sizes", mqMode ? "64" : "64 1400").trim().split("\\s+")).mapToInt(Integer::parseInt).toArray();
         int reps = a.integer("reps", 3);
         System.out.println("PpsBench: out=" + out + " impls=" + impls + " dirs=" + dirs + " sizes="
                 + Arrays.toString(sizes) + " reps=" + reps + " window=" + secs + "s warmup=" + warmup + "s");
@@ -241,7 +270,7 @@ public final class PpsBench {
                 }
             }
         }
-        String table = table(rows, impls);
+        String table = mqMode ? mqTable(rows, impls) : table(rows, impls);
         Files.write(out.resolve("table.md"), table.getBytes(StandardCharsets.UTF_8));
         System.out.println();
         System.out.print(table);
@@ -298,7 +327,7 @@ public final class PpsBench {
             cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.resolve(tag + ".jfr"));
         }
         String classes = codeSource();
-        switch (impl) {
+        switch (base(impl)) {
             case "netty":
                 cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NettyDut.class.getName()));
                 break;
@@ -315,10 +344,47 @@ public final class PpsBench {
         }
         cmd.addAll(List.of("--dir", dir, "--tun", tun, "--src", PEER_ADDR, "--dst", TUN_ADDR,
                 "--sport", String.valueOf(SPORT), "--dport", String.valueOf(DPORT), "--len", String.valueOf(size)));
-        if (a.flag("mq")) {
+        if (a.flag("mq") && !mqMode) {
             cmd.add("--mq");
         }
+        cmd.addAll(variantArgs(impl));
+        if (mqMode) {
+            cmd.addAll(List.of("--stats", statsFile(tag).toString()));
+        }
         return cmd;
+    }
+
+    /** The program of an implementation spec {@code name[:k=v,k=v]}. */
+    static String base(String impl) {
+        int i = impl.indexOf(':');
+        return i < 0 ? impl : impl.substring(0, i);
+    }
+
+    /** The extra options of an implementation spec: {@code netty:alloc=pooled,mmpr=16} gives --alloc pooled --mmpr 16. */
+    static List<String> variantArgs(String impl) {
+        List<String> args = new ArrayList<>();
+        int i = impl.indexOf(':');
+        if (i < 0) {
+            return args;
+        }
+        for (String kv : impl.substring(i + 1).split(",")) {
+            String[] p = kv.split("=", 2);
+            args.add("--" + p[0]);
+            if (p.length > 1) {
+                args.add(p[1]);
+            }
+        }
+        return args;
+    }
+
+    static String label(String impl) {
+        String l = LABELS.getOrDefault(base(impl), base(impl));
+        int i = impl.indexOf(':');
+        return i < 0 ? l : l + " [" + impl.substring(i + 1) + "]";
+    }
+
+    private Path statsFile(String tag) {
+        return out.resolve("stats").resolve(tag + ".txt");
     }
 
     private static String codeSource() {
@@ -330,7 +396,7 @@ public final class PpsBench {
     }
 
     private Row run(String dir, String impl, int size, int rep) throws Exception {
-        String tag = dir + "-" + impl + "-" + size + "-r" + rep;
+        String tag = dir + "-" + impl.replaceAll("[^A-Za-z0-9.-]", "_") + "-" + size + "-r" + rep;
         Row row = new Row(dir, impl, size, rep);
         tunCreate();
         Process dut = null;
@@ -347,13 +413,31 @@ public final class PpsBench {
             waitAttached(dut, tag);
             if ("rx".equals(dir)) {
                 Thread.sleep(300); // let the reader enter its read loop
-                gen = start(pinned(pinGen, List.of(bin.resolve("udpblast").toString(), "-d", PEER_ADDR,
-                        "-p", String.valueOf(DPORT), "-l", String.valueOf(size))), tag + ".blast");
+                if (mqMode) {
+                    gen = start(pinned(pinGen, List.of(flowBlast.toString(), "-d", PEER_ADDR,
+                            "-p", String.valueOf(DPORT), "-l", String.valueOf(size), "-f", String.valueOf(flows),
+                            "-P", String.valueOf(SPORT + 1000))), tag + ".blast");
+                } else {
+                    gen = start(pinned(pinGen, List.of(bin.resolve("udpblast").toString(), "-d", PEER_ADDR,
+                            "-p", String.valueOf(DPORT), "-l", String.valueOf(size))), tag + ".blast");
+                }
             }
             Thread.sleep((long) (warmup * 1000));
             s0 = sample(dut.pid(), gen.pid());
+            long[][] q0 = mqMode ? queueStats(statsFile(tag)) : null;
             Thread.sleep((long) (secs * 1000));
             s1 = sample(dut.pid(), gen.pid());
+            long[][] q1 = mqMode ? queueStats(statsFile(tag)) : null;
+            if (q0 != null && q1 != null && q0.length == q1.length && q0.length > 1) {
+                // Row 0 is {t}; rows 1.. are {packets, thread cpu ns} per queue, from the program's own clock.
+                double qdt = (q1[0][0] - q0[0][0]) / 1e9;
+                row.queuePps = new double[q1.length - 1];
+                row.queueCpu = new double[q1.length - 1];
+                for (int q = 1; q < q1.length; q++) {
+                    row.queuePps[q - 1] = (q1[q][0] - q0[q][0]) / qdt;
+                    row.queueCpu[q - 1] = 100.0 * (q1[q][1] - q0[q][1]) / 1e9 / qdt;
+                }
+            }
             if (!dut.isAlive()) {
                 row.note = "dut exited rc=" + dut.exitValue();
             }
@@ -388,7 +472,7 @@ public final class PpsBench {
 
     private void tunCreate() throws IOException, InterruptedException {
         quiet("ip", "link", "del", "dev", tun); // a leftover of an interrupted run in this namespace
-        if (a.flag("mq")) {
+        if (a.flag("mq") || mqMode) {
             exec("ip", "tuntap", "add", "dev", tun, "mode", "tun", "multi_queue");
         } else {
             exec("ip", "tuntap", "add", "dev", tun, "mode", "tun");
@@ -508,6 +592,24 @@ public final class PpsBench {
         }
     }
 
+    /** The program's per-queue stats file: {{t}, {packets, cpu ns} per queue}, or null if not written yet. */
+    private static long[][] queueStats(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            long[][] v = new long[lines.size()][];
+            for (int i = 0; i < lines.size(); i++) {
+                String[] f = lines.get(i).trim().split("\\s+");
+                v[i] = new long[f.length - 1];
+                for (int j = 1; j < f.length; j++) {
+                    v[i][j - 1] = Long.parseLong(f[j]);
+                }
+            }
+            return v;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static long readLong(Path p) throws IOException {
         return Long.parseLong(Files.readString(p).trim());
     }
@@ -517,7 +619,7 @@ public final class PpsBench {
     /** One measured run. */
     private static final class Row {
         static final String HEADER = "dir,impl,payload,rep,secs,pps,offered_or_received_pps,dropped_pps,"
-                + "dut_cpu_pct,gen_cpu_pct,other_cpu_pct,note";
+                + "dut_cpu_pct,gen_cpu_pct,other_cpu_pct,queue_pps,queue_cpu_pct,note";
         final String dir;
         final String impl;
         final int size;
@@ -529,6 +631,9 @@ public final class PpsBench {
         double dutCpu = Double.NaN;
         double genCpu = Double.NaN;
         double otherCpu = Double.NaN;
+        /** Multi-queue mode: packets per second and event-loop CPU % of each queue, from the program. */
+        double[] queuePps;
+        double[] queueCpu;
         String note = "";
 
         Row(String dir, String impl, int size, int rep) {
@@ -547,15 +652,25 @@ public final class PpsBench {
         }
 
         String csv() {
-            return String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,\"%s\"", dir, impl, size,
-                    rep, secs, pps, offeredOrReceived, dropped, dutCpu, genCpu, otherCpu, note.replace('"', '\''));
+            return String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%s,%s,\"%s\"", dir, impl,
+                    size, rep, secs, pps, offeredOrReceived, dropped, dutCpu, genCpu, otherCpu, join(queuePps, " "),
+                    join(queueCpu, " "), note.replace('"', '\''));
         }
 
         String progress() {
             return String.format(Locale.ROOT, "%s %-6s %5dB rep%d: pps=%,.0f %s=%,.0f drop=%,.0f dutcpu=%.0f%% "
-                    + "gencpu=%.0f%% other=%.0f%% %s", dir, impl, size, rep, pps, "rx".equals(dir) ? "offered" : "recv",
-                    offeredOrReceived, dropped, dutCpu, genCpu, otherCpu, note);
+                    + "gencpu=%.0f%% other=%.0f%% %s%s", dir, impl, size, rep, pps, "rx".equals(dir) ? "offered" : "recv",
+                    offeredOrReceived, dropped, dutCpu, genCpu, otherCpu,
+                    queuePps == null ? "" : "queues pps=" + join(queuePps, "/") + " cpu%=" + join(queueCpu, "/") + " ",
+                    note);
         }
+    }
+
+    private static String join(double[] v, String sep) {
+        if (v == null) {
+            return "";
+        }
+        return Arrays.stream(v).mapToObj(d -> String.format(Locale.ROOT, "%.0f", d)).collect(Collectors.joining(sep));
     }
 
     private static double median(List<Double> v) {
@@ -597,7 +712,7 @@ public final class PpsBench {
                             && r.impl.equals(impl) && r.ok()).collect(Collectors.toList());
                     if (rs.isEmpty()) {
                         sb.append(String.format(Locale.ROOT, "| %s | %d | %s | 0 | failed | | | | | | | | | | | |%n",
-                                dir, size, LABELS.getOrDefault(impl, impl)));
+                                dir, size, label(impl)));
                         continue;
                     }
                     double pps = med.get(impl)[0];
@@ -606,7 +721,7 @@ public final class PpsBench {
                     sb.append(String.format(Locale.ROOT,
                             "| %s | %d | %s | %d | %,.0f | %,.0f..%,.0f | %.3f | %,.0f | %,.0f | %.0f | %.0f | %,.0f "
                                     + "| %s | %s | %s | %s |%n",
-                            dir, size, LABELS.getOrDefault(impl, impl), rs.size(), pps, min, max,
+                            dir, size, label(impl), rs.size(), pps, min, max,
                             pps * (Ipv4Udp.HEADERS + size) * 8 / 1e9,
                             median(rs.stream().map(r -> r.offeredOrReceived).collect(Collectors.toList())),
                             median(rs.stream().map(r -> r.dropped).collect(Collectors.toList())),
@@ -623,6 +738,73 @@ public final class PpsBench {
                 + "dropped = device rx_dropped + Udp RcvbufErrors.\n"
                 + "Medians over repetitions. Gbit/s counts whole IPv4 packets (28 B headers + payload). "
                 + "pps per DUT core = pps / the program's CPU share (all its threads).\n");
+        return sb.toString();
+    }
+
+    /**
+     * The multi-queue table: per program (normally 1 and N queues), median pps from the device counter, the
+     * share of each queue, CPU of the program, the generator and everything else, and the ratios to the first
+     * program (1 queue) of raw pps and pps per DUT core.
+     */
+    static String mqTable(List<Row> rows, List<String> impls) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| payload B | program | n | median pps | min..max pps | offered pps | dropped pps | per-queue pps "
+                + "(share) | per-queue loop cpu % | DUT cpu % | generator cpu % | other cpu % | pps per DUT core "
+                + "| generator µs/pkt | vs 1st pps | vs 1st per core |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        List<Integer> sizes = rows.stream().map(r -> r.size).distinct().collect(Collectors.toList());
+        for (int size : sizes) {
+            double refPps = Double.NaN;
+            double refCore = Double.NaN;
+            for (String impl : impls) {
+                List<Row> rs = rows.stream().filter(r -> r.size == size && r.impl.equals(impl) && r.ok())
+                        .collect(Collectors.toList());
+                if (rs.isEmpty()) {
+                    sb.append(String.format(Locale.ROOT, "| %d | %s | 0 | failed |||||||||||||%n", size, label(impl)));
+                    continue;
+                }
+                double pps = median(rs.stream().map(r -> r.pps).collect(Collectors.toList()));
+                double core = median(rs.stream().map(Row::perCore).collect(Collectors.toList()));
+                if (Double.isNaN(refPps)) {
+                    refPps = pps;
+                    refCore = core;
+                }
+                double offered = median(rs.stream().map(r -> r.offeredOrReceived).collect(Collectors.toList()));
+                double gen = median(rs.stream().map(r -> r.genCpu).collect(Collectors.toList()));
+                int nq = rs.stream().mapToInt(r -> r.queuePps == null ? 0 : r.queuePps.length).max().orElse(0);
+                StringBuilder qp = new StringBuilder();
+                StringBuilder qc = new StringBuilder();
+                double[] qm = new double[nq];
+                double qsum = 0;
+                for (int q = 0; q < nq; q++) {
+                    final int qi = q;
+                    qm[q] = median(rs.stream().filter(r -> r.queuePps != null && r.queuePps.length > qi)
+                            .map(r -> r.queuePps[qi]).collect(Collectors.toList()));
+                    qsum += qm[q];
+                    qc.append(q == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.0f", median(rs.stream()
+                            .filter(r -> r.queueCpu != null && r.queueCpu.length > qi).map(r -> r.queueCpu[qi])
+                            .collect(Collectors.toList()))));
+                }
+                for (int q = 0; q < nq; q++) {
+                    qp.append(q == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%,.0f (%.0f %%)", qm[q],
+                            100 * qm[q] / qsum));
+                }
+                sb.append(String.format(Locale.ROOT, "| %d | %s | %d | %,.0f | %,.0f..%,.0f | %,.0f | %,.0f | %s | %s "
+                                + "| %.0f | %.0f | %.0f | %,.0f | %.2f | %s | %s |%n",
+                        size, label(impl), rs.size(), pps,
+                        rs.stream().mapToDouble(r -> r.pps).min().orElse(Double.NaN),
+                        rs.stream().mapToDouble(r -> r.pps).max().orElse(Double.NaN), offered,
+                        median(rs.stream().map(r -> r.dropped).collect(Collectors.toList())), qp, qc,
+                        median(rs.stream().map(r -> r.dutCpu).collect(Collectors.toList())), gen,
+                        median(rs.stream().map(r -> r.otherCpu).collect(Collectors.toList())), core,
+                        gen / 100.0 / offered * 1e6, ratio(pps, refPps), ratio(core, refCore)));
+            }
+        }
+        sb.append("\npps = packets handed to read() over all queues (device tx_packets); offered = Udp OutDatagrams of the "
+                + "generator; dropped = device tx_dropped (a queue's ring was full). Per-queue pps and event-loop CPU "
+                + "come from the program's own per-queue counters (ThreadMXBean for the loop thread). "
+                + "generator µs/pkt = generator CPU / offered pps (the kernel's UDP send path and tun xmit run in the "
+                + "generator's context). Medians over repetitions; CPU % of one core (200 % = the whole machine).\n");
         return sb.toString();
     }
 
