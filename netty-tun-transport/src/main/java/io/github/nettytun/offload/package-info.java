@@ -1,0 +1,22 @@
+/*
+ * Copyright 2026 The netty-tun Project
+ *
+ * The netty-tun Project licenses this file to you under the Apache License, version 2.0 (the
+ * "License"); you may not use this file except in compliance with the License. You may obtain a
+ * copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software distributed under the License
+ * is distributed on an "AS IS" BASIS, WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express
+ * or implied. See the License for the specific language governing permissions and limitations under
+ * the License.
+ */
+/**
+ * Offloads for devices opened with {@code IFF_VNET_HDR}: {@link io.github.nettytun.offload.TunSegmentationHandler}
+ * splits the GSO super-packets the kernel hands over (TSO, USO) into real packets and completes partial
+ * checksums; {@link io.github.nettytun.offload.TunCoalescingHandler} merges written packets into
+ * super-packets (GRO on the write side); {@link io.github.nettytun.offload.TunOffloadSwitches} holds the
+ * kernel-side switches and explains how all of them fit together.
+ */
+package io.github.nettytun.offload;
