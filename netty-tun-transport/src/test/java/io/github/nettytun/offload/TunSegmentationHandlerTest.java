@@ -54,13 +54,7 @@ class TunSegmentationHandlerTest {
             if (in == null) {
                 throw new IllegalStateException("missing capture " + name);
             }
-            try (PcapReader reader = new PcapReader(in)) {
-                List<PcapRecord> records = new ArrayList<>();
-                for (PcapRecord r = reader.next(); r != null; r = reader.next()) {
-                    records.add(r);
-                }
-                return records;
-            }
+            return PcapReader.readAll(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

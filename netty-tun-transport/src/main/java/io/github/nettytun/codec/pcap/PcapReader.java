@@ -76,7 +76,18 @@ public final class PcapReader implements Closeable {
      * @throws IOException if the file cannot be read or is not pcap
      */
     public static List<PcapRecord> readAll(Path path) throws IOException {
-        try (PcapReader reader = new PcapReader(Files.newInputStream(path))) {
+        return readAll(Files.newInputStream(path));
+    }
+
+    /**
+     * Reads every record of a pcap stream and closes it.
+     *
+     * @param input the stream, for example a class path resource
+     * @return the records in stream order
+     * @throws IOException if the stream cannot be read or is not pcap
+     */
+    public static List<PcapRecord> readAll(InputStream input) throws IOException {
+        try (PcapReader reader = new PcapReader(input)) {
             List<PcapRecord> records = new ArrayList<>();
             for (PcapRecord r = reader.next(); r != null; r = reader.next()) {
                 records.add(r);
