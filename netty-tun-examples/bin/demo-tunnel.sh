@@ -9,7 +9,8 @@
 # Needs root (or CAP_NET_ADMIN + CAP_SYS_ADMIN) and /dev/net/tun.
 #
 # Environment: TRANSPORT=udp|tcp (udp), CIPHER=aes-256-gcm|chacha20-poly1305 (aes-256-gcm), MODE=tun|tap
-# (tun), SECONDS_IPERF=5, JAVA=java, NO_IPERF=1 (use SpeedTest even if iperf3 exists).
+# (tun), OFFLOAD=on|off (on: TSO/USO super-packets on the devices, UDP GSO/GRO on the sockets),
+# SECONDS_IPERF=5, JAVA=java, NO_IPERF=1 (use SpeedTest even if iperf3 exists).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 P="ntvt$$"
@@ -18,6 +19,7 @@ NSB="${P}b"            # client side
 TRANSPORT="${TRANSPORT:-udp}"
 CIPHER="${CIPHER:-aes-256-gcm}"
 MODE="${MODE:-tun}"
+OFFLOAD="${OFFLOAD:-on}"
 SECONDS_IPERF="${SECONDS_IPERF:-5}"
 WORK=$(mktemp -d /tmp/demo-tunnel.XXXXXX)
 PIDS=""
@@ -74,8 +76,8 @@ echo "== key file (32 random bytes, mode 600)"
 "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.Tunnel genkey "$WORK/tunnel.key"
 
 COMMON=(--key-file "$WORK/tunnel.key" --transport "$TRANSPORT" --cipher "$CIPHER" --device-mode "$MODE"
-        --mtu 1400 --stats-interval 0)
-echo "== starting the server in $NSA and the client in $NSB ($TRANSPORT, $CIPHER, $MODE)"
+        --mtu 1400 --stats-interval 0 --offload "$OFFLOAD")
+echo "== starting the server in $NSA and the client in $NSB ($TRANSPORT, $CIPHER, $MODE, offload $OFFLOAD)"
 ip netns exec "$NSA" "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.Tunnel server "${COMMON[@]}" \
   --listen 198.18.0.1:5000 --device vts0 --address 198.18.10.1/24 --address 2001:2:0:10::1/64 \
   >"$WORK/server.log" 2>&1 &

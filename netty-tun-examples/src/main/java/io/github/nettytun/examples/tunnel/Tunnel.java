@@ -16,6 +16,7 @@ package io.github.nettytun.examples.tunnel;
 
 import io.github.nettytun.channel.TunAddress;
 import io.github.nettytun.channel.TunChannelOption;
+import io.github.nettytun.channel.TunMode;
 import io.github.nettytun.channel.epoll.EpollTunChannel;
 import io.github.nettytun.examples.tunnel.crypto.PreSharedKey;
 import io.github.nettytun.examples.tunnel.session.Handshake;
@@ -29,6 +30,7 @@ import io.github.nettytun.examples.tunnel.session.WireFormat;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -41,7 +43,10 @@ import java.util.concurrent.TimeUnit;
  * A VTun-style encrypting tunnel between two hosts: each end owns a TUN (routed) or TAP (bridged)
  * device; frames read from it are sealed with AES-256-GCM or ChaCha20-Poly1305 under per-session keys and
  * sent over UDP or TCP to the other end, which verifies them and writes them to its own device. The
- * device channel, the outer socket and the protocol all run on one event loop thread.
+ * device channel, the outer socket and the protocol all run on one event loop thread. With
+ * {@code --offload on} (the default, tun mode) the device hands over TSO/USO super-packets that are segmented
+ * before sealing, received packets are written back coalesced, and the UDP socket uses GSO/GRO
+ * ({@code DeviceOffload}).
  *
  * <pre>
  * java -cp ... io.github.nettytun.examples.tunnel.Tunnel genkey /etc/vt.key
@@ -96,19 +101,41 @@ public final class Tunnel {
         CountDownLatch stopped = new CountDownLatch(1);
         try {
             DeviceHandler deviceHandler = new DeviceHandler();
-            Channel device = new Bootstrap().group(group)
+            boolean offload = config.offload && config.deviceMode == TunMode.TUN;
+            if (config.offload && !offload) {
+                // On by default, so say it quietly: TAP frames are Ethernet, and the segmenting works on IP packets.
+                Log.info("offload: tun mode only; off for this tap device");
+            }
+            DeviceOffload deviceOffload = offload ? new DeviceOffload() : null;
+            Bootstrap deviceBootstrap = new Bootstrap().group(group)
                     .channel(EpollTunChannel.class)
                     .option(TunChannelOption.MODE, config.deviceMode)
                     .option(TunChannelOption.ADDRESSES, config.addresses)
-                    .option(TunChannelOption.MTU, config.mtu)
-                    .handler(deviceHandler)
-                    .bind(new TunAddress(config.device)).sync().channel();
+                    .option(TunChannelOption.MTU, config.mtu);
+            if (offload) {
+                deviceBootstrap.option(TunChannelOption.VNET_HDR, true)
+                        .option(TunChannelOption.VNET_HDR_SIZE, DeviceOffload.VNET_HDR_SIZE)
+                        .option(TunChannelOption.OFFLOADS, DeviceOffload.TCP_OFFLOADS)
+                        .handler(new ChannelInitializer<Channel>() {
+                            @Override
+                            protected void initChannel(Channel ch) {
+                                deviceOffload.addTo(ch.pipeline());
+                                ch.pipeline().addLast(deviceHandler);
+                            }
+                        });
+            } else {
+                deviceBootstrap.handler(deviceHandler);
+            }
+            Channel device = deviceBootstrap.bind(new TunAddress(config.device)).sync().channel();
+            if (offload) {
+                deviceOffload.enableUdp((EpollTunChannel) device);
+            }
             TunnelStats stats = new TunnelStats();
             Peer peer = new Peer(config.peerSettings(), handshake, device, stats);
             Object[] client = new Object[1];
             ChannelFuture socket = device.eventLoop().submit(() -> {
                 deviceHandler.attach(peer);
-                return open(config, device, peer, client);
+                return open(config, device, peer, client, offload);
             }).get();
             if (socket != null) {
                 socket.sync();
@@ -117,7 +144,11 @@ public final class Tunnel {
                     + config.deviceMode.name().toLowerCase() + ", mtu " + config.mtu + ", " + config.addresses + "), "
                     + config.transport.name().toLowerCase() + " " + (config.server ? "listening on " + config.listen
                     : "to " + config.connect) + ", " + config.cipher + ", compression "
-                    + (config.compressionLevel > 0 ? "level " + config.compressionLevel : "off"));
+                    + (config.compressionLevel > 0 ? "level " + config.compressionLevel : "off") + ", offload "
+                    + (offload ? deviceOffload.describe((EpollTunChannel) device)
+                       + (config.transport == TunnelConfig.Transport.UDP
+                          ? ", udp gso/gro " + (UdpTransport.isGsoSupported() ? "on" : "unsupported") : "")
+                       : "off"));
             if (config.statsMillis > 0) {
                 device.eventLoop().scheduleAtFixedRate(() -> Log.info(stats.format()), config.statsMillis,
                         config.statsMillis, TimeUnit.MILLISECONDS);
@@ -130,6 +161,9 @@ public final class Tunnel {
                         }
                         peer.stop();
                         Log.info(stats.format());
+                        if (deviceOffload != null) {
+                            Log.info(deviceOffload.stats());
+                        }
                         device.close();
                     }).get(2, TimeUnit.SECONDS);
                 } catch (Exception e) {
@@ -146,7 +180,7 @@ public final class Tunnel {
     }
 
     /** Opens the outer socket for the configured role and transport; runs on the event loop. */
-    private static ChannelFuture open(TunnelConfig c, Channel device, Peer peer, Object[] client) {
+    private static ChannelFuture open(TunnelConfig c, Channel device, Peer peer, Object[] client, boolean offload) {
         int maxMessage = c.maxFrame() + WireFormat.DATA_OVERHEAD;
         switch (c.transport) {
             case TCP:
@@ -157,7 +191,7 @@ public final class Tunnel {
                 return null;
             default:
                 return UdpTransport.open(device, peer, c.server ? c.listen : null, c.server ? null : c.connect,
-                        c.socketBuffer, maxMessage);
+                        c.socketBuffer, maxMessage, offload);
         }
     }
 }

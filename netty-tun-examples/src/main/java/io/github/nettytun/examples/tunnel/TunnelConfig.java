@@ -52,6 +52,7 @@ final class TunnelConfig {
     final int replayWindow;
     final int socketBuffer;
     final long statsMillis;
+    final boolean offload;
 
     TunnelConfig(TunnelOptions o) {
         String role = require(o, "role").toLowerCase(Locale.ROOT);
@@ -80,6 +81,15 @@ final class TunnelConfig {
         replayWindow = intIn(o, "replay-window", 64, 1 << 20);
         socketBuffer = intIn(o, "socket-buffer", 0, Integer.MAX_VALUE);
         statsMillis = millis(o, "stats-interval");
+        String off = o.get("offload").toLowerCase(Locale.ROOT);
+        // "offload" alone in a config file reads as "true", like the other switches there.
+        if (off.equals("on") || off.equals("true")) {
+            offload = true;
+        } else if (off.equals("off") || off.equals("false")) {
+            offload = false;
+        } else {
+            throw new IllegalArgumentException("--offload must be on or off, not '" + off + "'");
+        }
         if (rekeyMillis <= 0 || rekeyPackets <= 0 || keepaliveMillis <= 0 || handshakeRetryMillis <= 0) {
             throw new IllegalArgumentException("rekey, keepalive and retry intervals must be positive");
         }

@@ -83,6 +83,11 @@ final class TunnelOptions {
                     "how far out of order a message may arrive and still be accepted (once)"),
             new Option("socket-buffer", "BYTES", "4194304", false,
                     "SO_RCVBUF and SO_SNDBUF of the outer socket (the kernel caps them at net.core.*mem_max)"),
+            new Option("offload", "on|off", "on", false,
+                    "tun mode: read TSO/USO super-packets from the device (IFF_VNET_HDR) and segment them before "
+                    + "sealing, coalesce received packets into super-packets on write (GRO), and batch datagrams "
+                    + "with UDP GSO/GRO on the outer socket; each end decides alone, the wire format is the same; off: one "
+                    + "packet per device read/write and per datagram"),
             new Option("stats-interval", "SECONDS", "60", false, "print the stats line this often (0: only on exit)"),
             new Option("help", null, null, false, "print this help"));
 

@@ -15,6 +15,7 @@
 package io.github.nettytun.testsuite.tunnel;
 
 import io.github.nettytun.testsuite.support.AbstractDeviceTest;
+import io.github.nettytun.testsuite.support.Commands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +89,49 @@ class TunnelEndToEndTest extends AbstractDeviceTest {
         assertTrue(stats[0] > 1000, "client sent the bulk data through the tunnel: " + Arrays.toString(stats));
         assertEquals(0, client.lastDrop("auth-failed"));
         assertEquals(0, server.lastDrop("auth-failed"));
+    }
+
+    /**
+     * {@code --offload} (on by default, so the tests above run with it too): TSO super-packets read on the
+     * client, segmented, sealed and sent with UDP GSO; received with UDP GRO and written coalesced on the
+     * server. Also one end on and the other off, since each end decides alone. The data must arrive intact
+     * and neither kernel may count a checksum error (the segmenter and coalescer write checksums).
+     */
+    @ParameterizedTest(name = "{0} server {1} client {2}")
+    @CsvSource({"udp, on, on", "tcp, on, on", "udp, on, off", "udp, off, on", "udp, off, off"})
+    void offloadModes(String transport, String serverOffload, String clientOffload) throws Exception {
+        Path key = bed.keyFile("k", SECRET);
+        TunnelProcess server = server("server", key, "--transport", transport, "--offload", serverOffload);
+        TunnelProcess client = client("client", key, direct(), "--transport", transport, "--offload", clientOffload);
+        awaitSession(client, server);
+        assertTrue(client.log().contains("offload " + clientOffload), client.log());
+
+        assertEquals(3, bed.pingServer(3), "pings through the tunnel");
+        assertBulkTransfer(ThreadLocalRandom.current().nextLong());
+        stopAndStats(client);
+        stopAndStats(server);
+        long[] clientOffloads = offloadLine(client);
+        long[] serverOffloads = offloadLine(server);
+        if (clientOffload.equals("on")) {
+            assertTrue(clientOffloads[0] > 0 && clientOffloads[1] > clientOffloads[0],
+                    "the client read and segmented super-packets: " + Arrays.toString(clientOffloads));
+        } else {
+            assertNull(clientOffloads, client.log());
+        }
+        if (serverOffload.equals("on")) {
+            assertTrue(serverOffloads[3] > 0 && serverOffloads[2] > serverOffloads[3],
+                    "the server wrote coalesced super-packets: " + Arrays.toString(serverOffloads));
+        } else {
+            assertNull(serverOffloads, server.log());
+        }
+        for (String ns : new String[] {bed.nsServer, bed.nsClient}) {
+            String snmp = Commands.run(10, "ip", "netns", "exec", ns, "cat", "/proc/net/snmp").output;
+            assertEquals(0, snmpCounter(snmp, "Tcp", "InCsumErrors"), ns + ":\n" + snmp);
+            assertEquals(0, snmpCounter(snmp, "Ip", "InHdrErrors"), ns + ":\n" + snmp);
+        }
+        assertEquals(0, client.lastDrop("auth-failed"));
+        assertEquals(0, server.lastDrop("auth-failed"));
+        assertEquals(0, server.lastDrop("device-write"));
     }
 
     @Test
@@ -227,6 +274,35 @@ class TunnelEndToEndTest extends AbstractDeviceTest {
         String[] lines = BulkTransfer.run(bed, BULK_BYTES, seed);
         assertTrue(lines[1].startsWith("bytes=" + BULK_BYTES + " "), "source: " + lines[1]);
         assertEquals(lines[1], lines[0], "what arrived is what was sent");
+    }
+
+    private static final Pattern OFFLOAD = Pattern.compile("offload: read (\\d+) super-packets -> (\\d+) segments.*"
+            + "wrote (\\d+) packets as (\\d+) super-packets");
+
+    /** Returns {super-packets read, segments, packets written, super-packets written}, or null without the line. */
+    private static long[] offloadLine(TunnelProcess p) {
+        Matcher m = OFFLOAD.matcher(p.log());
+        if (!m.find()) {
+            return null;
+        }
+        return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4))};
+    }
+
+    /** Reads one counter from /proc/net/snmp text: a header line and a value line per protocol. */
+    private static long snmpCounter(String snmp, String protocol, String name) {
+        String[] lines = snmp.split("\n");
+        for (int i = 0; i + 1 < lines.length; i++) {
+            if (lines[i].startsWith(protocol + ":") && lines[i + 1].startsWith(protocol + ":")) {
+                List<String> names = Arrays.asList(lines[i].trim().split("\\s+"));
+                String[] values = lines[i + 1].trim().split("\\s+");
+                int at = names.indexOf(name);
+                if (at > 0) {
+                    return Long.parseLong(values[at]);
+                }
+            }
+        }
+        throw new AssertionError(protocol + " " + name + " not in /proc/net/snmp:\n" + snmp);
     }
 
     private static long[] stopAndStats(TunnelProcess p) throws InterruptedException {
