@@ -121,6 +121,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
     private boolean flushTaskScheduled;
     private volatile boolean queueDetached;
     private int readCapacity;
+    /**
+     * The buffer of the last read that found nothing (EAGAIN) or whose frame was copied out: reused for the
+     * next read instead of allocating again. Event loop only.
+     */
+    private ByteBuf spareReadBuffer;
     private volatile boolean superPackets;
     private volatile Set<TunOffload> supportedOffloads = Collections.emptySet();
     private IovArray iovArray;
@@ -562,6 +567,10 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
                     iovArray.release();
                     iovArray = null;
                 }
+                if (spareReadBuffer != null) {
+                    spareReadBuffer.release();
+                    spareReadBuffer = null;
+                }
             }
         }
     }
@@ -789,8 +798,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
             ChannelPipeline pipeline = pipeline();
             Throwable failure = null;
             try {
+                // With segmentation offloads each read needs room for a 64 KiB super-packet; small frames are
+                // copied out so a 100-byte ACK does not pin 64 KiB while it travels the pipeline.
+                int copyBelow = superPackets ? readCapacity / 8 : 0;
                 do {
-                    ByteBuf buf = allocator.directBuffer(readCapacity);
+                    ByteBuf buf = takeReadBuffer(allocator);
                     int n;
                     try {
                         handle.attemptedBytesRead(buf.writableBytes());
@@ -801,19 +813,25 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
                     }
                     if (n <= 0) {
                         // EAGAIN: the queue is empty.
-                        buf.release();
+                        keepSpare(buf);
                         handle.lastBytesRead(0);
                         break;
                     }
                     handle.lastBytesRead(n);
                     handle.incMessagesRead(1);
                     readPending = false;
-                    if (n >= readCapacity) {
+                    if (n >= buf.capacity()) {
                         frameTruncated(buf);
                         continue;
                     }
-                    buf.writerIndex(buf.writerIndex() + n);
-                    pipeline.fireChannelRead(buf);
+                    buf.writerIndex(n);
+                    if (n < copyBelow) {
+                        ByteBuf frame = allocator.directBuffer(n).writeBytes(buf, 0, n);
+                        keepSpare(buf);
+                        pipeline.fireChannelRead(frame);
+                    } else {
+                        pipeline.fireChannelRead(buf);
+                    }
                 } while (extended != null
                         ? extended.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)
                         : handle.continueReading());
@@ -828,6 +846,26 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
             }
             if (!readPending && !cfg.isAutoRead()) {
                 clearEpollIn();
+            }
+        }
+
+        private ByteBuf takeReadBuffer(ByteBufAllocator allocator) {
+            ByteBuf spare = spareReadBuffer;
+            if (spare != null) {
+                spareReadBuffer = null;
+                if (spare.capacity() >= readCapacity) {
+                    return spare.clear();
+                }
+                spare.release();
+            }
+            return allocator.directBuffer(readCapacity);
+        }
+
+        private void keepSpare(ByteBuf buf) {
+            if (spareReadBuffer == null && buf.refCnt() == 1) {
+                spareReadBuffer = buf.clear();
+            } else {
+                buf.release();
             }
         }
 
