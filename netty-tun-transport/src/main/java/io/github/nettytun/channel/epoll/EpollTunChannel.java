@@ -192,7 +192,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         config.mtuFromDevice(mtu);
         if (parent instanceof EpollTunMultiQueueChannel) {
             Set<TunOffload> offloads = ((EpollTunMultiQueueChannel) parent).config().getOffloads();
-            config.offloadsChangedByParent(offloads);
+            config.adoptOffloads(offloads);
             superPackets = hasSegmentation(offloads);
         } else {
             // The offload mask of a device opened elsewhere cannot be read back: be ready for super-packets.
@@ -326,8 +326,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         superPackets = hasSegmentation(c.getOffloads());
         int mtu = TunDeviceSetup.configure(raw, name, c);
         readCapacity = frameCapacity(mtu);
-        // TUNGETIFF sets 0x1000 for "no socket filter" (IFF_NOFILTER), which is also IFF_NO_PI: use what we asked.
-        deviceFlags = (TunIoctls.getIff(raw).flags() & ~TunFlags.IFF_NO_PI) | (flags & TunFlags.IFF_NO_PI);
+        deviceFlags = TunDeviceSetup.attachedFlags(raw, flags);
         local = new TunAddress(name, NetDevice.index(name));
         deviceAttached = true;
         IoRegistration r = registration;
@@ -473,13 +472,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
 
         @Override
         public void offloadsChanged(Set<TunOffload> offloads) {
-            boolean on = hasSegmentation(offloads);
-            superPackets = superPackets || on;
-            int mtu = config.getMtu();
-            eventLoopOrDirect(() -> {
-                // Grow at once; shrink only if no super-packet can still be queued (they may be in flight).
-                readCapacity = on ? Math.max(readCapacity, frameCapacity(mtu)) : readCapacity;
-            });
+            // Grow at once; never shrink: super-packets queued before the switch may still arrive.
+            if (hasSegmentation(offloads)) {
+                superPackets = true;
+                mtuChanged(config.getMtu());
+            }
         }
 
         @Override

@@ -299,6 +299,11 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         return this;
     }
 
+    /** Takes the offloads of the device a queue was opened for (before the channel reads). */
+    void adoptOffloads(Set<TunOffload> offloads) {
+        this.offloads = offloads;
+    }
+
     /** The parent of this queue changed the device's offloads: follow them. */
     void offloadsChangedByParent(Set<TunOffload> offloads) {
         this.offloads = offloads;

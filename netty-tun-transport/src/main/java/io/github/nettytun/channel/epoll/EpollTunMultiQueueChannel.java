@@ -16,7 +16,6 @@ package io.github.nettytun.channel.epoll;
 
 import io.github.nettytun.channel.TunAddress;
 import io.github.nettytun.channel.TunChannel;
-import io.github.nettytun.channel.TunFlags;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.channel.AbstractServerChannel;
@@ -162,7 +161,7 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
             }
             // Configure once every queue is attached: the link's carrier follows the first queue.
             TunDeviceSetup.configure(first, name, c);
-            deviceFlags = (TunIoctls.getIff(first).flags() & ~TunFlags.IFF_NO_PI) | (flags & TunFlags.IFF_NO_PI);
+            deviceFlags = TunDeviceSetup.attachedFlags(first, flags);
             local = new TunAddress(name, NetDevice.index(name));
             iffFlags = flags;
             for (int fd : fds) {

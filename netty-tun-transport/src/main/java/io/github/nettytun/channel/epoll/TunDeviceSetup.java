@@ -118,6 +118,15 @@ final class TunDeviceSetup {
         return supported;
     }
 
+    /**
+     * Returns the flags of the device {@code fd} was just attached to with {@code requested}. {@code TUNGETIFF}
+     * puts "no socket filter" ({@code IFF_NOFILTER}) in bit 0x1000, which is also {@code IFF_NO_PI}: the
+     * packet-information state is taken from what was asked instead.
+     */
+    static int attachedFlags(int fd, int requested) {
+        return (TunIoctls.getIff(fd).flags() & ~TunFlags.IFF_NO_PI) | (requested & TunFlags.IFF_NO_PI);
+    }
+
     /** Checks what can be checked before the kernel is asked. */
     static void validate(EpollTunChannelConfig c, String name) {
         Set<TunOffload> offloads = c.getOffloads();

@@ -14,6 +14,7 @@
  */
 package io.github.nettytun.testsuite.support;
 
+import io.github.nettytun.codec.IcmpEcho;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The far end of a test device: a pipeline handler that plays a peer at {@link TestNet#PEER4} /
  * {@link TestNet#PEER6} (and {@link TestNet#PEER_MAC} on TAP). It answers UDP datagrams by sending them
- * back (addresses and ports swapped), ICMP and ICMPv6 echo requests with echo replies, and ARP requests
- * for the peer's address with ARP replies. It edits each frame in place and writes the same buffer back,
+ * back (addresses and ports swapped), ICMP and ICMPv6 echo requests with echo replies ({@link IcmpEcho}),
+ * and ARP requests for the peer's address with ARP replies. It edits each frame in place and writes the same buffer back,
  * so it works for every layout (PI header, virtio-net header, Ethernet). Everything else (router
  * solicitations, MLD reports) is counted and released.
  */
@@ -82,41 +83,23 @@ public final class Reflector extends ChannelInboundHandlerAdapter {
             return false;
         }
         int version = frame.getUnsignedByte(ip) >> 4;
-        if (version == 4) {
-            int ihl = (frame.getUnsignedByte(ip) & 0xf) * 4;
-            int protocol = frame.getUnsignedByte(ip + 9);
-            int l4 = ip + ihl;
-            if (protocol == 17) {
-                swap(frame, ip + 12, ip + 16, 4);
-                swap(frame, l4, l4 + 2, 2);
-                udp.incrementAndGet();
-                return true;
-            }
-            if (protocol == 1 && frame.getUnsignedByte(l4) == 8) {
-                swap(frame, ip + 12, ip + 16, 4);
-                frame.setByte(l4, 0);
-                adjustChecksum(frame, l4 + 2, 0x0800, 0x0000);
-                echo4.incrementAndGet();
-                return true;
-            }
-            return false;
+        if (IcmpEcho.toReplyInPlace(frame.slice(ip, frame.writerIndex() - ip))) {
+            (version == 4 ? echo4 : echo6).incrementAndGet();
+            return true;
         }
-        if (version == 6 && frame.writerIndex() >= ip + 40) {
-            int next = frame.getUnsignedByte(ip + 6);
-            int l4 = ip + 40;
-            if (next == 17) {
-                swap(frame, ip + 8, ip + 24, 16);
+        if (version == 4) {
+            int l4 = ip + (frame.getUnsignedByte(ip) & 0xf) * 4;
+            if (frame.getUnsignedByte(ip + 9) == 17) {
+                swap(frame, ip + 12, ip + 16, 4);
                 swap(frame, l4, l4 + 2, 2);
                 udp.incrementAndGet();
                 return true;
             }
-            if (next == 58 && frame.getUnsignedByte(l4) == 128) {
-                swap(frame, ip + 8, ip + 24, 16);
-                frame.setByte(l4, 129);
-                adjustChecksum(frame, l4 + 2, 128 << 8, 129 << 8);
-                echo6.incrementAndGet();
-                return true;
-            }
+        } else if (version == 6 && frame.writerIndex() >= ip + 40 && frame.getUnsignedByte(ip + 6) == 17) {
+            swap(frame, ip + 8, ip + 24, 16);
+            swap(frame, ip + 40, ip + 42, 2);
+            udp.incrementAndGet();
+            return true;
         }
         return false;
     }
@@ -156,13 +139,5 @@ public final class Reflector extends ChannelInboundHandlerAdapter {
             buf.setByte(a + i, buf.getByte(b + i));
             buf.setByte(b + i, x);
         }
-    }
-
-    /** RFC 1624 incremental update: a 16-bit word covered by the checksum changed from old to new. */
-    private static void adjustChecksum(ByteBuf buf, int offset, int oldWord, int newWord) {
-        int sum = (~buf.getUnsignedShort(offset) & 0xffff) + (~oldWord & 0xffff) + newWord;
-        sum = (sum & 0xffff) + (sum >>> 16);
-        sum = (sum & 0xffff) + (sum >>> 16);
-        buf.setShort(offset, ~sum & 0xffff);
     }
 }
