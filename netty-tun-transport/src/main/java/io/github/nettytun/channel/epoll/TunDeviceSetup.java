@@ -74,14 +74,9 @@ final class TunDeviceSetup {
             if (e.errno() != Errno.EINVAL) {
                 throw e;
             }
-            Set<TunOffload> refused = EnumSet.noneOf(TunOffload.class);
-            Set<TunOffload> supported = probeOffloads(fd, name, vnetHdrSize, Set.of());
-            for (TunOffload o : offloads) {
-                if (!supported.contains(o)) {
-                    refused.add(o);
-                }
-            }
-            TunIoctls.setOffload(fd, name, 0);
+            // Probing leaves the mask at 0.
+            Set<TunOffload> refused = EnumSet.copyOf(offloads);
+            refused.removeAll(probeOffloads(fd, name, vnetHdrSize, Set.of()));
             throw new TunException("TUNSETOFFLOAD" + offloads + " on " + name + " failed (EINVAL): this kernel does "
                     + "not support " + refused + " (USO needs Linux 6.2, UDP tunnel GSO 6.17, UFO is gone); "
                     + "drop them from TunChannelOption.OFFLOADS (segmentation offloads also need CSUM)", Errno.EINVAL, e);
