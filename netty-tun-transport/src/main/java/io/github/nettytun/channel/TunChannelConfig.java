@@ -144,6 +144,30 @@ public interface TunChannelConfig extends ChannelConfig {
     /** Sets how many queues a multi-queue parent opens (1..256); only before bind. */
     TunChannelConfig setQueues(int queues);
 
+    /** Returns whether bind refuses an existing device. See {@link TunChannelOption#EXCLUSIVE}. */
+    boolean isExclusive();
+
+    /** Sets whether bind refuses an existing device; only before bind. */
+    TunChannelConfig setExclusive(boolean exclusive);
+
+    /** Returns whether the queue uses NAPI. See {@link TunChannelOption#NAPI}. */
+    boolean isNapi();
+
+    /** Sets whether the queue uses NAPI; only before bind. */
+    TunChannelConfig setNapi(boolean napi);
+
+    /** Returns the interface index asked for a new device (0: the kernel's choice). See {@link TunChannelOption#IF_INDEX}. */
+    int getIfIndex();
+
+    /** Sets the interface index for a new device (0: the kernel's choice); only before bind. */
+    TunChannelConfig setIfIndex(int ifIndex);
+
+    /** Returns the transmit filter of a TAP device. See {@link TunChannelOption#TX_FILTER}. */
+    TunTxFilter getTxFilter();
+
+    /** Sets the transmit filter of a TAP device; applied at once on a bound channel. */
+    TunChannelConfig setTxFilter(TunTxFilter filter);
+
     @Override
     TunChannelConfig setConnectTimeoutMillis(int connectTimeoutMillis);
 

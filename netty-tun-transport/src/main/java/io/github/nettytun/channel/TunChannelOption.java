@@ -106,6 +106,35 @@ public final class TunChannelOption<T> extends ChannelOption<T> {
      */
     public static final ChannelOption<Set<TunOffload>> OFFLOADS = valueOf(TunChannelOption.class, "OFFLOADS");
 
+    /**
+     * Fail the bind if a device of that name exists already, instead of attaching to it
+     * ({@code IFF_TUN_EXCL}). Default {@code false}. Only meaningful with a fixed name: a template such as
+     * {@code tun%d} always creates a new device.
+     */
+    public static final ChannelOption<Boolean> EXCLUSIVE = valueOf(TunChannelOption.class, "EXCLUSIVE");
+
+    /**
+     * Let the kernel pass frames written to the device through NAPI and GRO ({@code IFF_NAPI}), as a
+     * driver of a real NIC does; the queue then gets its own NAPI context. Default {@code false}. Mostly for
+     * testing the kernel's receive path: a plain {@code write()} schedules NAPI once per frame, so GRO
+     * rarely finds two frames to merge.
+     */
+    public static final ChannelOption<Boolean> NAPI = valueOf(TunChannelOption.class, "NAPI");
+
+    /**
+     * The interface index for a new device ({@code TUNSETIFINDEX}), for programs that need stable indexes
+     * (routes or eBPF maps written before the device exists); 0 (default) lets the kernel choose. Ignored
+     * when the bind attaches to an existing device; a taken index fails the bind with {@code EBUSY}.
+     */
+    public static final ChannelOption<Integer> IF_INDEX = valueOf(TunChannelOption.class, "IF_INDEX");
+
+    /**
+     * The transmit filter of a TAP device ({@code TUNSETTXFILTER}): only frames to these destination
+     * addresses reach the program. Default {@link TunTxFilter#NONE}. Device-wide; can be changed on a bound
+     * channel.
+     */
+    public static final ChannelOption<TunTxFilter> TX_FILTER = valueOf(TunChannelOption.class, "TX_FILTER");
+
     @SuppressWarnings({ "unused", "deprecation" })
     private TunChannelOption() {
         super(null);

@@ -319,6 +319,7 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         TunDeviceSetup.validate(c, requested.ifName());
         int flags = TunDeviceSetup.iffFlags(c, c.isMultiQueue());
         int raw = fd.intValue();
+        TunDeviceSetup.chooseIfIndex(raw, c);
         String name = TunIoctls.setIff(raw, requested.ifName(), flags);
         if (c.isVnetHdr()) {
             supportedOffloads = TunDeviceSetup.probeOffloads(raw, name, c.getVnetHdrSize(), c.getOffloads());

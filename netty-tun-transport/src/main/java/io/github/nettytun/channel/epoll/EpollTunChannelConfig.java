@@ -19,6 +19,7 @@ import io.github.nettytun.channel.TunChannelOption;
 import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
 import io.github.nettytun.channel.TunOffload;
+import io.github.nettytun.channel.TunTxFilter;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.buffer.ByteBufAllocator;
@@ -66,6 +67,10 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     private volatile boolean ipv6Dad;
     private volatile int queues = DEFAULT_QUEUES;
     private volatile Set<TunOffload> offloads = Collections.emptySet();
+    private volatile boolean exclusive;
+    private volatile boolean napi;
+    private volatile int ifIndex;
+    private volatile TunTxFilter txFilter = TunTxFilter.NONE;
 
     /** Frames written per flush before the event loop turns to other work (then the flush goes on). */
     static final int DEFAULT_MAX_MESSAGES_PER_WRITE = 64;
@@ -97,7 +102,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
                 TunChannelOption.ADDRESSES, TunChannelOption.LINK_UP, TunChannelOption.PERSIST,
                 TunChannelOption.OWNER, TunChannelOption.GROUP, TunChannelOption.CARRIER,
                 TunChannelOption.SNDBUF, TunChannelOption.MAC_ADDRESS, TunChannelOption.TX_QUEUE_LENGTH,
-                TunChannelOption.IPV6_DAD, TunChannelOption.QUEUES, TunChannelOption.OFFLOADS);
+                TunChannelOption.IPV6_DAD, TunChannelOption.QUEUES, TunChannelOption.OFFLOADS,
+                TunChannelOption.EXCLUSIVE, TunChannelOption.NAPI, TunChannelOption.IF_INDEX, TunChannelOption.TX_FILTER);
     }
 
     @SuppressWarnings({ "unchecked", "deprecation" })
@@ -157,6 +163,18 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
         if (option == TunChannelOption.OFFLOADS) {
             return (T) getOffloads();
         }
+        if (option == TunChannelOption.EXCLUSIVE) {
+            return (T) Boolean.valueOf(isExclusive());
+        }
+        if (option == TunChannelOption.NAPI) {
+            return (T) Boolean.valueOf(isNapi());
+        }
+        if (option == TunChannelOption.IF_INDEX) {
+            return (T) Integer.valueOf(getIfIndex());
+        }
+        if (option == TunChannelOption.TX_FILTER) {
+            return (T) getTxFilter();
+        }
         return super.getOption(option);
     }
 
@@ -200,6 +218,14 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
             setQueues((Integer) value);
         } else if (option == TunChannelOption.OFFLOADS) {
             setOffloads((Set<TunOffload>) value);
+        } else if (option == TunChannelOption.EXCLUSIVE) {
+            setExclusive((Boolean) value);
+        } else if (option == TunChannelOption.NAPI) {
+            setNapi((Boolean) value);
+        } else if (option == TunChannelOption.IF_INDEX) {
+            setIfIndex((Integer) value);
+        } else if (option == TunChannelOption.TX_FILTER) {
+            setTxFilter((TunTxFilter) value);
         } else {
             return super.setOption(option, value);
         }
@@ -528,6 +554,60 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
             throw new IllegalArgumentException("QUEUES must be 1..256 (the kernel's limit): " + queues);
         }
         this.queues = queues;
+        return this;
+    }
+
+    @Override
+    public boolean isExclusive() {
+        return exclusive;
+    }
+
+    @Override
+    public EpollTunChannelConfig setExclusive(boolean exclusive) {
+        checkUnbound("EXCLUSIVE");
+        this.exclusive = exclusive;
+        return this;
+    }
+
+    @Override
+    public boolean isNapi() {
+        return napi;
+    }
+
+    @Override
+    public EpollTunChannelConfig setNapi(boolean napi) {
+        checkUnbound("NAPI");
+        this.napi = napi;
+        return this;
+    }
+
+    @Override
+    public int getIfIndex() {
+        return ifIndex;
+    }
+
+    @Override
+    public EpollTunChannelConfig setIfIndex(int ifIndex) {
+        checkUnbound("IF_INDEX");
+        if (ifIndex < 0) {
+            throw new IllegalArgumentException("IF_INDEX must be > 0, or 0 for the kernel's choice: " + ifIndex);
+        }
+        this.ifIndex = ifIndex;
+        return this;
+    }
+
+    @Override
+    public TunTxFilter getTxFilter() {
+        return txFilter;
+    }
+
+    @Override
+    public EpollTunChannelConfig setTxFilter(TunTxFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        if (attached()) {
+            TunDeviceSetup.setTxFilter(device.controlFd(), deviceName(), filter);
+        }
+        this.txFilter = filter;
         return this;
     }
 

@@ -16,6 +16,7 @@ package io.github.nettytun.channel.epoll;
 
 import io.github.nettytun.channel.TunAddress;
 import io.github.nettytun.channel.TunChannel;
+import io.github.nettytun.channel.TunFlags;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.channel.AbstractServerChannel;
@@ -153,17 +154,20 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
             int first = TunIoctls.openCloneDevice();
             fds.add(first);
             kernelFeatures = TunIoctls.getFeatures(first);
+            TunDeviceSetup.chooseIfIndex(first, c);
             String name = TunIoctls.setIff(first, requested.ifName(), flags);
+            // The other queues attach to the device the first one created: "exclusive" would refuse them.
+            int queueFlags = flags & ~TunFlags.IFF_TUN_EXCL;
             for (int i = 1; i < queues; i++) {
                 int fd = TunIoctls.openCloneDevice();
                 fds.add(fd);
-                TunIoctls.setIff(fd, name, flags);
+                TunIoctls.setIff(fd, name, queueFlags);
             }
             // Configure once every queue is attached: the link's carrier follows the first queue.
             TunDeviceSetup.configure(first, name, c);
             deviceFlags = TunDeviceSetup.attachedFlags(first, flags);
             local = new TunAddress(name, NetDevice.index(name));
-            iffFlags = flags;
+            iffFlags = queueFlags;
             for (int fd : fds) {
                 pending.add(newChild(fd));
             }
@@ -295,7 +299,14 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
         }
         pending.clear();
         for (EpollTunChannel child : children) {
-            child.close();
+            if (child.isRegistered()) {
+                child.close();
+            } else {
+                // A child whose registration failed (e.g. ServerBootstrap could not add its handler) has no
+                // event loop to close on; its descriptor still has to go.
+                child.unsafe().closeForcibly();
+                children.remove(child);
+            }
         }
     }
 

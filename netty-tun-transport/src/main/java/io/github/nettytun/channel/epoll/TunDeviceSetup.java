@@ -19,13 +19,16 @@ import io.github.nettytun.channel.TunFlags;
 import io.github.nettytun.channel.TunInterfaceAddress;
 import io.github.nettytun.channel.TunMode;
 import io.github.nettytun.channel.TunOffload;
+import io.github.nettytun.channel.TunTxFilter;
 import io.github.nettytun.channel.linux.Errno;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.RtNetlink;
 import io.github.nettytun.channel.linux.TunIoctls;
+import io.github.nettytun.codec.MacAddress;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +62,9 @@ final class TunDeviceSetup {
         return c.getMode().flag()
                 | (c.isPacketInfo() ? 0 : TunFlags.IFF_NO_PI)
                 | (multiQueue ? TunFlags.IFF_MULTI_QUEUE : 0)
-                | (c.isVnetHdr() ? TunFlags.IFF_VNET_HDR : 0);
+                | (c.isVnetHdr() ? TunFlags.IFF_VNET_HDR : 0)
+                | (c.isNapi() ? TunFlags.IFF_NAPI : 0)
+                | (c.isExclusive() ? TunFlags.IFF_TUN_EXCL : 0);
     }
 
     /**
@@ -145,6 +150,10 @@ final class TunDeviceSetup {
             }
         }
         checkIpv6Mtu(c.getAddresses(), c.getMtu(), name);
+        if (!c.getTxFilter().isNone() && c.getMode() != TunMode.TAP) {
+            throw new TunException("TX_FILTER applies to TAP devices only (it matches destination Ethernet "
+                    + "addresses); " + name + " is a TUN", 0);
+        }
         if (c.getMacAddress() != null && c.getMode() != TunMode.TAP) {
             throw new TunException("MAC_ADDRESS applies to TAP devices only; " + name + " is a TUN", 0);
         }
@@ -172,6 +181,9 @@ final class TunDeviceSetup {
         }
         if (c.getCarrier() != null) {
             TunIoctls.setCarrier(fd, name, c.getCarrier());
+        }
+        if (!c.getTxFilter().isNone()) {
+            setTxFilter(fd, name, c.getTxFilter());
         }
         int mtu = NetDevice.mtu(name);
         if (c.getMtu() != 0 && c.getMtu() != mtu) {
@@ -203,6 +215,25 @@ final class TunDeviceSetup {
     }
 
     /**
+     * Chooses the interface index of the device that {@code TUNSETIFF} on this fresh fd may create, when
+     * {@link EpollTunChannelConfig#getIfIndex()} asks for one.
+     */
+    static void chooseIfIndex(int fd, EpollTunChannelConfig c) {
+        if (c.getIfIndex() > 0) {
+            TunIoctls.setIfIndex(fd, c.getIfIndex());
+        }
+    }
+
+    /** Writes the transmit filter ({@code TUNSETTXFILTER}); {@link TunTxFilter#NONE} switches it off. */
+    static void setTxFilter(int fd, String name, TunTxFilter filter) {
+        List<byte[]> raw = new ArrayList<>(filter.addresses().size());
+        for (MacAddress a : filter.addresses()) {
+            raw.add(a.toBytes());
+        }
+        TunIoctls.setTxFilter(fd, name, filter.isAllMulticast(), raw);
+    }
+
+    /**
      * Waits for the kernel's link-watch to mark the device running: until then packets routed into it are
      * dropped (no-op qdisc), and IPv6 re-runs its set-up when the operstate changes.
      */
@@ -218,7 +249,7 @@ final class TunDeviceSetup {
         checkIpv6Mtu(addresses, mtu, name);
         int index = NetDevice.index(name);
         for (TunInterfaceAddress a : addresses) {
-            RtNetlink.addAddress(index, name, a.address(), a.prefixLength(), !c.isIpv6Dad());
+            RtNetlink.addAddress(index, name, a.address(), a.peer(), a.prefixLength(), !c.isIpv6Dad());
         }
         if (c.isIpv6Dad() || !NetDevice.isUp(name)) {
             return;

@@ -71,7 +71,24 @@ public final class RtNetlink {
      *                     once (a point-to-point TUN has no neighbours to collide with)
      */
     public static void addAddress(int ifIndex, String ifName, InetAddress address, int prefixLength, boolean noDad) {
+        addAddress(ifIndex, ifName, address, null, prefixLength, noDad);
+    }
+
+    /**
+     * Adds (or replaces) an address on an interface; with a {@code peer}, a point-to-point address
+     * ({@code IFA_LOCAL} this end, {@code IFA_ADDRESS} the other, the prefix length applying to the peer).
+     *
+     * @param ifIndex      the interface index
+     * @param ifName       the interface name (for messages)
+     * @param address      an IPv4 or IPv6 address
+     * @param peer         the other end of a point-to-point link, or {@code null}
+     * @param prefixLength 0..32 or 0..128
+     * @param noDad        for IPv6: skip duplicate address detection
+     */
+    public static void addAddress(int ifIndex, String ifName, InetAddress address, InetAddress peer, int prefixLength,
+                                  boolean noDad) {
         byte[] raw = address.getAddress();
+        byte[] remote = peer == null ? raw : peer.getAddress();
         boolean v6 = address instanceof Inet6Address;
         int attributeLength = align(4 + raw.length);
         int total = NLMSG_HDRLEN + IFADDRMSG_LEN + 2 * attributeLength;
@@ -90,9 +107,10 @@ public final class RtNetlink {
         request.setInt(offset + 4, ifIndex);
         offset += IFADDRMSG_LEN;
         offset = putAttribute(request, offset, IFA_LOCAL, raw);
-        putAttribute(request, offset, IFA_ADDRESS, raw);
+        putAttribute(request, offset, IFA_ADDRESS, remote);
 
-        String what = "adding address " + address.getHostAddress() + '/' + prefixLength + " to " + ifName;
+        String what = "adding address " + address.getHostAddress()
+                + (peer == null ? "" : " peer " + peer.getHostAddress()) + '/' + prefixLength + " to " + ifName;
         Memory reply;
         try {
             reply = transact(request, total);

@@ -47,6 +47,17 @@ final class TunErrors {
                           + "('setcap cap_net_admin+ep <java>'), or have root create a persistent device owned by "
                           + "this user and attach to it"), errno, cause);
             case Errno.EBUSY:
+                if ((flags & TunFlags.IFF_TUN_EXCL) != 0 && deviceExists(name)) {
+                    return new TunException(what + "device " + name + " exists already and EXCLUSIVE asked for a new "
+                            + "one: pick another name (or a template such as tun%d), or attach without "
+                            + "TunChannelOption.EXCLUSIVE", errno, cause);
+                }
+                if (!deviceExists(name)) {
+                    // A new device fails with EBUSY only when the index chosen with TUNSETIFINDEX is taken.
+                    return new TunException(what + "the interface index chosen with TunChannelOption.IF_INDEX is "
+                            + "taken by another interface in this network namespace: pick another, or 0 to let "
+                            + "the kernel choose", errno, cause);
+                }
                 return new TunException(what + "device " + name + " is already open: a single-queue device "
                         + "takes one file descriptor at a time; close the other user, or create the device "
                         + "with IFF_MULTI_QUEUE (TunChannelOption.MULTI_QUEUE) to open several queues", errno, cause);

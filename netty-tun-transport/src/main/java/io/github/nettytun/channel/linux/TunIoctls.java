@@ -20,6 +20,7 @@ import com.sun.jna.NativeLong;
 import io.github.nettytun.channel.TunException;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The {@code /dev/net/tun} calls: open, {@code TUNSETIFF} and the other {@code TUN*} ioctls of
@@ -52,6 +53,8 @@ public final class TunIoctls {
     static final long TUNSETVNETHDRSZ = 0x400454d8L;
     static final long TUNSETQUEUE = 0x400454d9L;
     static final long TUNSETCARRIER = 0x400454e2L;
+    static final long TUNSETTXFILTER = 0x400454d1L;
+    static final long TUNSETIFINDEX = 0x400454daL;
     static final long TUNATTACHFILTER = 0x401054d5L;
     static final long TUNDETACHFILTER = 0x401054d6L;
     static final long TUNSETSTEERINGEBPF = 0x800454e0L;
@@ -226,6 +229,47 @@ public final class TunIoctls {
     /** {@code TUNSETCARRIER}: switch the carrier of the device on or off. */
     public static void setCarrier(int fd, String device, boolean on) {
         byPointer(fd, TUNSETCARRIER, on ? 1 : 0, "TUNSETCARRIER", device);
+    }
+
+    /**
+     * Chooses the interface index of the device the next {@code TUNSETIFF} on this fd creates
+     * ({@code TUNSETIFINDEX}); must come before it.
+     *
+     * @param fd      a fresh fd of the clone device
+     * @param ifIndex the index, greater than 0
+     */
+    public static void setIfIndex(int fd, int ifIndex) {
+        byPointer(fd, TUNSETIFINDEX, ifIndex, "TUNSETIFINDEX(" + ifIndex + ")", null);
+    }
+
+    /**
+     * Sets the transmit filter of a TAP device ({@code TUNSETTXFILTER}, {@code struct tun_filter}); no
+     * addresses switch it off.
+     *
+     * @param fd           any queue of the device
+     * @param device       its name, for messages
+     * @param allMulticast pass every multicast frame ({@code TUN_FLT_ALLMULTI})
+     * @param addresses    6-byte destination addresses that pass
+     * @return how many addresses the kernel matches exactly
+     */
+    public static int setTxFilter(int fd, String device, boolean allMulticast, List<byte[]> addresses) {
+        Memory filter = new Memory(4 + 6L * Math.max(1, addresses.size()));
+        filter.clear();
+        filter.setShort(0, (short) (allMulticast ? 1 : 0));
+        filter.setShort(2, (short) addresses.size());
+        for (int i = 0; i < addresses.size(); i++) {
+            filter.write(4 + 6L * i, addresses.get(i), 0, 6);
+        }
+        try {
+            return LibC.INSTANCE.ioctl(fd, new NativeLong(TUNSETTXFILTER), filter);
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINVAL && (getIff(fd).flags() & 0x0002) == 0) {
+                // tun.c: "Can be set only for TAPs".
+                throw new TunException("TUNSETTXFILTER on " + device + " failed (EINVAL): the transmit filter "
+                        + "applies to TAP devices only", Errno.EINVAL, e);
+            }
+            throw TunErrors.ioctlFailed("TUNSETTXFILTER", device, e.getErrorCode(), e);
+        }
     }
 
     /** {@code TUNSETQUEUE} with {@code IFF_ATTACH_QUEUE} or {@code IFF_DETACH_QUEUE}. */
