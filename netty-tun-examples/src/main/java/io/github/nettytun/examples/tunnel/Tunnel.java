@@ -182,12 +182,14 @@ public final class Tunnel {
     /** Opens the outer socket for the configured role and transport; runs on the event loop. */
     private static ChannelFuture open(TunnelConfig c, Channel device, Peer peer, Object[] client, boolean offload) {
         int maxMessage = c.maxFrame() + WireFormat.DATA_OVERHEAD;
+        // Handshake messages do not grow with the MTU; a TCP frame longer than both cannot be meant for this end.
+        int maxTcpMessage = Math.max(maxMessage, WireFormat.INIT_LENGTH);
         switch (c.transport) {
             case TCP:
                 if (c.server) {
-                    return TcpServerTransport.open(device, peer, c.listen, c.socketBuffer);
+                    return TcpServerTransport.open(device, peer, c.listen, c.socketBuffer, maxTcpMessage);
                 }
-                client[0] = TcpClientTransport.start(device, peer, c.connect, c.socketBuffer);
+                client[0] = TcpClientTransport.start(device, peer, c.connect, c.socketBuffer, maxTcpMessage);
                 return null;
             default:
                 return UdpTransport.open(device, peer, c.server ? c.listen : null, c.server ? null : c.connect,

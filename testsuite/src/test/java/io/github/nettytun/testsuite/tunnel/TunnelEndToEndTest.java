@@ -24,12 +24,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -208,6 +210,124 @@ class TunnelEndToEndTest extends AbstractDeviceTest {
         }
     }
 
+    /**
+     * The TCP transport under a man in the middle ({@link TcpRelay}): during a checksummed bulk transfer two
+     * data messages are altered and one is sent twice; afterwards early messages are replayed, forged with a
+     * counter far ahead, and sent to a session nobody has. Each is dropped alone and counted by its reason while
+     * the stream goes on: the transfer arrives intact (the inner TCP resends what was dropped), the connection
+     * stays, and the server's device gets exactly the data messages that crossed the relay untouched.
+     */
+    @Test
+    void tcpTamperedAndReplayedMessagesNeverReachTheDevice() throws Exception {
+        Path key = bed.keyFile("k", SECRET);
+        try (TcpRelay relay = tcpRelay()) {
+            TunnelProcess server = server("server", key, "--transport", "tcp");
+            TunnelProcess client = client("client", key, relayed(), "--transport", "tcp");
+            awaitSession(client, server);
+            assertEquals(3, bed.pingServer(3), "pings through the relay");
+
+            relay.flipInDataMessage(50);
+            relay.duplicateDataMessage(100);
+            relay.flipInDataMessage(200);
+            assertBulkTransfer(ThreadLocalRandom.current().nextLong());
+            assertTrue(relay.planDone(), "the transfer carried at least 200 data messages");
+
+            List<byte[]> early = relay.captured(TcpRelay.TYPE_DATA).subList(0, 3);
+            int replays = 0;
+            int forgeries = 0;
+            for (byte[] frame : early) {
+                relay.inject(frame);                               // far behind the window by now
+                replays++;
+                byte[] ahead = frame.clone();
+                ahead[TcpRelay.PREFIX + 5] ^= 0x01;                // a counter 2^56 ahead under the old tag: if it
+                relay.inject(ahead);                               // moved the window, the pings below would fail
+                forgeries++;
+            }
+            byte[] stranger = early.get(0).clone();
+            stranger[TcpRelay.PREFIX + 1] ^= 0x55;                 // a session nobody has
+            relay.inject(stranger);
+
+            long authFailed = relay.flipped() + forgeries;
+            long replayed = relay.duplicated() + replays;
+            assertEquals(2, relay.flipped());
+            assertEquals(1, relay.duplicated());
+            awaitDrop(server, "auth-failed", authFailed);
+            awaitDrop(server, "replayed", replayed);
+            awaitDrop(server, "unknown-session", 1);
+            assertEquals(2, bed.pingServer(2), "the session still works: forgeries did not move the window");
+            assertEquals(1, relay.connections(), "bad messages must not cost the connection");
+
+            // Stopping the client closes the connection; once the server has seen that, it has read every frame.
+            client.stop();
+            assertTrue(server.awaitLog("connection to the peer lost", 10_000), server.log());
+            long[] stats = stopAndStats(server);
+            System.out.println("tcp tamper: relay forwarded " + relay.intactDataMessages() + " data messages intact, "
+                    + relay.flipped() + " altered, " + relay.duplicated() + " twice; injected " + replays + " replays, "
+                    + forgeries + " forged counters, 1 unknown session; server " + lastStatsLine(server));
+            assertEquals(relay.intactDataMessages(), stats[1],
+                    "the device got exactly the untouched data messages: nothing altered or replayed, nothing lost");
+            assertEquals(1, stats[2], "handshakes");
+            assertEquals(authFailed, server.lastDrop("auth-failed"), server.log());
+            assertEquals(replayed, server.lastDrop("replayed"), server.log());
+            assertEquals(1, server.lastDrop("unknown-session"), server.log());
+            assertEquals(0, server.lastDrop("malformed"), server.log());
+        }
+    }
+
+    /**
+     * Bytes that break the TCP framing (a frame too short or of an unknown type, an empty frame, a length
+     * prefix beyond any message): the server cannot trust the stream's boundaries any more, so it counts one
+     * {@code malformed}, closes the connection and reads nothing more from it; the client reconnects and
+     * handshakes, and traffic flows again. The peer timeout is long, so recovery cannot come from silence.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"unknown-type", "short-data", "empty", "oversized-length"})
+    void tcpBrokenFramingDropsTheConnectionAndTheClientReconnects(String garbage) throws Exception {
+        Path key = bed.keyFile("k", SECRET);
+        try (TcpRelay relay = tcpRelay()) {
+            TunnelProcess server = server("server", key, "--transport", "tcp", "--peer-timeout", "30");
+            TunnelProcess client = client("client", key, relayed(), "--transport", "tcp", "--peer-timeout", "30");
+            awaitSession(client, server);
+            assertEquals(2, bed.pingServer(2), "pings through the relay");
+
+            relay.inject(garbageFrame(garbage));
+            awaitDrop(server, "malformed", 1);
+            assertTrue(server.awaitLog("its framing is lost", 5000), "the server says why:\n" + server.log());
+            assertTrue(relay.awaitConnections(2, 10_000), "the client reconnects:\n" + client.log() + "\n"
+                    + server.log());
+            assertTrue(awaitCount(client, "set up", 2, 10_000), "a new session:\n" + client.log());
+            assertTrue(bed.awaitPing(10), "ping after the reconnect");
+            assertEquals(3, bed.pingServer(3), "pings on the new session");
+            assertTrue(server.isAlive() && client.isAlive(), "both ends survive");
+
+            long[] stats = stopAndStats(server);
+            System.out.println("tcp framing " + garbage + ": " + relay.connections() + " connections, relay forwarded "
+                    + relay.intactDataMessages() + " data messages; server " + lastStatsLine(server));
+            assertEquals(1, server.lastDrop("malformed"), "one count, nothing more read from that connection:\n"
+                    + server.log());
+            assertEquals(0, server.lastDrop("auth-failed"), server.log());
+            assertTrue(stats[1] <= relay.intactDataMessages(), "the device got no more than the client's untouched "
+                    + "data messages: " + stats[1] + " > " + relay.intactDataMessages());
+            assertTrue(stats[2] >= 2, "handshakes: " + stats[2]);
+        }
+    }
+
+    private static byte[] garbageFrame(String kind) {
+        switch (kind) {
+            case "unknown-type":
+                return new byte[] {0, 4, 9, 1, 2, 3};
+            case "short-data":
+                return new byte[] {0, 10, 3, 0, 0, 0, 1, 0, 0, 0, 0, 0};
+            case "empty":
+                return new byte[] {0, 0};
+            case "oversized-length":
+                // 65535 announced bytes: more than any message for a 1400-byte MTU.
+                return new byte[] {(byte) 0xff, (byte) 0xff, 3, 0, 0, 0};
+            default:
+                throw new IllegalArgumentException(kind);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"udp", "tcp"})
     void peerRestartRecovers(String transport) throws Exception {
@@ -243,6 +363,48 @@ class TunnelEndToEndTest extends AbstractDeviceTest {
 
     private static String direct() {
         return TunnelTestBed.SERVER_UNDERLAY + ":5000";
+    }
+
+    private static String relayed() {
+        return TunnelTestBed.ROUTER_TO_CLIENT + ":6000";
+    }
+
+    private static TcpRelay tcpRelay() throws IOException {
+        return new TcpRelay(new InetSocketAddress(TunnelTestBed.ROUTER_TO_CLIENT, 6000), TunnelTestBed.ROUTER_TO_SERVER,
+                new InetSocketAddress(TunnelTestBed.SERVER_UNDERLAY, 5000));
+    }
+
+    /** Waits until {@code p}'s stats lines (every 0.25 s) show at least {@code expected} drops of {@code label}. */
+    private static void awaitDrop(TunnelProcess p, String label, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (p.lastDrop(label) < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(p.lastDrop(label) >= expected, label + " drops: expected " + expected + ", got " + p.lastDrop(label)
+                + "\n" + p.log());
+    }
+
+    private static String lastStatsLine(TunnelProcess p) {
+        String log = p.log();
+        int at = log.lastIndexOf("stats:");
+        if (at < 0) {
+            return "(no stats line)";
+        }
+        int end = log.indexOf('\n', at);
+        return log.substring(at, end < 0 ? log.length() : end);
+    }
+
+    /** Waits until {@code text} occurs {@code times} times in {@code p}'s log; returns whether it did in time. */
+    private static boolean awaitCount(TunnelProcess p, String text, int times, long millis)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (p.count(text) < times) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
     }
 
     private TunnelProcess server(String name, Path key, String... extra) throws Exception {

@@ -36,9 +36,9 @@ import java.util.List;
  * </pre>
  *
  * The test JVM forwards between the two, so the client reaches the server directly, and it can also
- * stand in the path itself (see {@link UdpRelay}) to capture, alter and replay messages. Tunnel overlay
- * addresses are 198.18.10.1 (A) and 198.18.10.2 (B). {@link #close()} deletes both namespaces (with every
- * device in them) and the scratch directory.
+ * stand in the path itself (see {@link UdpRelay} and {@link TcpRelay}) to capture, alter and replay
+ * messages. Tunnel overlay addresses are 198.18.10.1 (A) and 198.18.10.2 (B). {@link #close()} deletes both
+ * namespaces (with every device in them) and the scratch directory.
  */
 final class TunnelTestBed implements AutoCloseable {
 

@@ -46,6 +46,14 @@ public interface OuterTransport {
      */
     void authenticated(Object source);
 
+    /**
+     * Tells the transport that a message from {@code source} cannot be a tunnel message at all (empty, of an
+     * unknown type, or shorter than its type requires), counted as {@code malformed}. A datagram is its own
+     * frame, so nothing follows from it; on a byte stream it means the message boundaries are lost, and the
+     * connection must go.
+     */
+    void malformed(Object source);
+
     /** Starts or stops reading from the socket (back-pressure from the device). */
     void setReading(boolean reading);
 

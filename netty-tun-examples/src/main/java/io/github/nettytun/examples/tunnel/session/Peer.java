@@ -165,7 +165,7 @@ public final class Peer {
     public void onMessage(ByteBuf message, Object source) {
         try {
             if (!message.isReadable()) {
-                stats.drop(DropReason.MALFORMED);
+                malformed(source);
                 return;
             }
             int type = message.getUnsignedByte(message.readerIndex());
@@ -182,7 +182,7 @@ public final class Peer {
                     onResponse(message, source);
                     break;
                 default:
-                    stats.drop(DropReason.MALFORMED);
+                    malformed(source);
             }
         } catch (GeneralSecurityException e) {
             // Not a verdict on the packet but a JCE failure; drop it and say so.
@@ -191,6 +191,12 @@ public final class Peer {
         } finally {
             message.release();
         }
+    }
+
+    /** Counts a message that cannot be a tunnel message and tells the transport (TCP: the framing is lost). */
+    private void malformed(Object source) {
+        stats.drop(DropReason.MALFORMED);
+        transport.malformed(source);
     }
 
     /** Flushes frames written to the device by a batch of {@link #onMessage} calls. */
@@ -203,7 +209,7 @@ public final class Peer {
 
     private void onData(int type, ByteBuf message, Object source) throws GeneralSecurityException {
         if (message.readableBytes() < WireFormat.DATA_OVERHEAD) {
-            stats.drop(DropReason.MALFORMED);
+            malformed(source);
             return;
         }
         int id = message.getInt(message.readerIndex() + 1);

@@ -14,6 +14,7 @@
  */
 package io.github.nettytun.examples.tunnel.transport;
 
+import io.github.nettytun.examples.tunnel.session.DropReason;
 import io.github.nettytun.examples.tunnel.session.Log;
 import io.github.nettytun.examples.tunnel.session.Peer;
 import io.netty.buffer.ByteBuf;
@@ -22,6 +23,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -46,6 +48,12 @@ final class MessageHandler extends ChannelInboundHandlerAdapter {
             DatagramPacket packet = (DatagramPacket) msg;
             peer.onMessage(packet.content(), packet.sender());
         } else if (msg instanceof ByteBuf) {
+            if (!ctx.channel().isActive()) {
+                // The decoder still hands on frames it had cut from a connection closed because its framing was
+                // lost (TcpFraming): they cannot be trusted to be whole messages, so they are not looked at.
+                ((ByteBuf) msg).release();
+                return;
+            }
             peer.onMessage((ByteBuf) msg, ctx.channel());
         } else {
             ReferenceCountUtil.release(msg);
@@ -67,6 +75,14 @@ final class MessageHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            // Only TCP connections have a decoder: a length prefix beyond the largest message (TcpFraming).
+            if (ctx.channel().isActive()) {
+                peer.stats().drop(DropReason.MALFORMED);
+            }
+            TcpFraming.framingLost(ctx.channel(), cause.getMessage());
+            return;
+        }
         Log.warnLimited("socket", 10_000, "outer socket " + ctx.channel() + ": " + cause);
     }
 }

@@ -45,7 +45,8 @@ public final class TcpClientTransport implements OuterTransport {
     private boolean stopped;
     private boolean started;
 
-    private TcpClientTransport(Channel device, Peer peer, InetSocketAddress server, int socketBuffer) {
+    private TcpClientTransport(Channel device, Peer peer, InetSocketAddress server, int socketBuffer,
+                               int maxMessage) {
         this.device = device;
         this.peer = peer;
         this.server = server;
@@ -55,14 +56,19 @@ public final class TcpClientTransport implements OuterTransport {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        TcpFraming.init(ch, peer, device, socketBuffer);
+                        TcpFraming.init(ch, peer, device, socketBuffer, maxMessage);
                     }
                 });
     }
 
-    /** Starts connecting (on the device's event loop); returns the transport for {@link #stop}. */
-    public static TcpClientTransport start(Channel device, Peer peer, InetSocketAddress server, int socketBuffer) {
-        TcpClientTransport t = new TcpClientTransport(device, peer, server, socketBuffer);
+    /**
+     * Starts connecting (on the device's event loop); returns the transport for {@link #stop}. {@code maxMessage}
+     * is the largest message this end accepts; a longer length prefix closes the connection (see
+     * {@link TcpFraming}).
+     */
+    public static TcpClientTransport start(Channel device, Peer peer, InetSocketAddress server, int socketBuffer,
+                                           int maxMessage) {
+        TcpClientTransport t = new TcpClientTransport(device, peer, server, socketBuffer, maxMessage);
         device.eventLoop().execute(t::connect);
         return t;
     }
@@ -137,6 +143,14 @@ public final class TcpClientTransport implements OuterTransport {
     @Override
     public void authenticated(Object source) {
         // The connection is the peer.
+    }
+
+    @Override
+    public void malformed(Object source) {
+        if (source instanceof Channel) {
+            TcpFraming.framingLost((Channel) source,
+                    "a frame that cannot be a tunnel message (empty, unknown type or too short)");
+        }
     }
 
     @Override

@@ -14,6 +14,8 @@
  */
 package io.github.nettytun.examples.tunnel.transport;
 
+import io.github.nettytun.examples.tunnel.session.Log;
+import io.github.nettytun.examples.tunnel.session.OuterTransport;
 import io.github.nettytun.examples.tunnel.session.Peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,6 +27,14 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 /**
  * The TCP framing: every message is preceded by its length as an unsigned 16-bit big-endian number.
  * The sender writes the prefix into the headroom the peer leaves, so a message goes out as one buffer.
+ *
+ * <p>A byte stream cannot resynchronise once a boundary is wrong: every later length would be read from the
+ * middle of some message. So when the framing is evidently lost, the connection is closed (the client
+ * reconnects and handshakes) instead of waiting for the peer timeout: when a length prefix announces more
+ * than the largest message this end accepts (checked as soon as the prefix arrives, so the announced bytes are
+ * never buffered), or a frame cannot be a tunnel message ({@link OuterTransport#malformed}). Either counts one
+ * {@code malformed}; bytes already read from that connection are discarded. A message that fails
+ * authentication or is replayed keeps its frame boundaries, so it costs only itself.
  */
 final class TcpFraming {
 
@@ -34,8 +44,11 @@ final class TcpFraming {
     private TcpFraming() {
     }
 
-    /** Sets up a connection's pipeline and socket options. */
-    static void init(Channel ch, Peer peer, Channel device, int socketBuffer) {
+    /**
+     * Sets up a connection's pipeline and socket options; {@code maxMessage} is the largest message this end
+     * accepts (at most 65535).
+     */
+    static void init(Channel ch, Peer peer, Channel device, int socketBuffer, int maxMessage) {
         SocketChannelConfig config = (SocketChannelConfig) ch.config();
         // Each message is a whole packet; Nagle would only add latency to the inner connections.
         config.setOption(ChannelOption.TCP_NODELAY, true);
@@ -44,8 +57,18 @@ final class TcpFraming {
             config.setOption(ChannelOption.SO_SNDBUF, socketBuffer);
         }
         ChannelPipeline p = ch.pipeline();
-        p.addLast("framer", new LengthFieldBasedFrameDecoder(0xffff + PREFIX, 0, PREFIX, 0, PREFIX));
+        // failFast: a TooLongFrameException as soon as a too long prefix is read (MessageHandler closes then).
+        p.addLast("framer", new LengthFieldBasedFrameDecoder(maxMessage + PREFIX, 0, PREFIX, 0, PREFIX, true));
         p.addLast("tunnel", new MessageHandler(peer, device));
+    }
+
+    /** Closes a connection whose framing is lost; {@code why} goes into the (rate-limited) log line. */
+    static void framingLost(Channel ch, String why) {
+        if (ch.isOpen()) {
+            Log.warnLimited("tcp-framing", 10_000, "closing the connection with " + ch.remoteAddress() + ": " + why
+                    + "; its framing is lost (corrupted or injected bytes, or a peer with a larger --mtu)");
+            ch.close();
+        }
     }
 
     /** Writes the length prefix into the message's headroom and writes it (without flushing). */

@@ -46,8 +46,12 @@ public final class TcpServerTransport implements OuterTransport {
         this.peer = peer;
     }
 
-    /** Binds the listening socket and starts the peer on it. */
-    public static ChannelFuture open(Channel device, Peer peer, InetSocketAddress local, int socketBuffer) {
+    /**
+     * Binds the listening socket and starts the peer on it. {@code maxMessage} is the largest message this end
+     * accepts; a longer length prefix closes the connection (see {@link TcpFraming}).
+     */
+    public static ChannelFuture open(Channel device, Peer peer, InetSocketAddress local, int socketBuffer,
+                                     int maxMessage) {
         TcpServerTransport t = new TcpServerTransport(device, peer);
         ServerBootstrap b = new ServerBootstrap().group(device.eventLoop(), device.eventLoop())
                 .channel(EpollServerSocketChannel.class)
@@ -55,7 +59,7 @@ public final class TcpServerTransport implements OuterTransport {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        TcpFraming.init(ch, peer, device, socketBuffer);
+                        TcpFraming.init(ch, peer, device, socketBuffer, maxMessage);
                         t.accepted(ch);
                     }
                 });
@@ -119,6 +123,14 @@ public final class TcpServerTransport implements OuterTransport {
                 // Its sessions are replaced by the new connection's; do not let its close drop them.
                 old.close();
             }
+        }
+    }
+
+    @Override
+    public void malformed(Object source) {
+        if (source instanceof Channel) {
+            TcpFraming.framingLost((Channel) source,
+                    "a frame that cannot be a tunnel message (empty, unknown type or too short)");
         }
     }
 

@@ -202,6 +202,11 @@ public final class UdpTransport implements OuterTransport {
     }
 
     @Override
+    public void malformed(Object source) {
+        // A datagram is its own frame: the next one is unaffected.
+    }
+
+    @Override
     public void setReading(boolean reading) {
         if (channel != null) {
             channel.config().setAutoRead(reading);
