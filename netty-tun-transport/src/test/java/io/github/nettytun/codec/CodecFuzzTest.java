@@ -97,6 +97,7 @@ class CodecFuzzTest {
         Random seedRandom = new Random(SEED);
         List<byte[]> vnet20 = extendVnetHeaders(vnet, VirtioNetHeader.LENGTH_HASH, seedRandom);
         List<byte[]> vnet24 = extendVnetHeaders(vnet, VirtioNetHeader.LENGTH_HASH_TUNNEL, seedRandom);
+        vnet24.addAll(dataOf("tun-vnet24.pcap")); // real UDP tunnel GSO headers
         List<byte[]> vnet32 = extendVnetHeaders(vnet, 32, seedRandom);
 
         List<Layer> layers = new ArrayList<>();
