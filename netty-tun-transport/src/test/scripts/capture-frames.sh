@@ -28,6 +28,8 @@
 #   tun-pi.pcap     LINKTYPE_USER0 (147)  TUN with PI: the raw reads, 4-byte PI + packet
 #   tun-pi-strip.pcap LINKTYPE_USER0      TUN with PI, read into a short buffer: TUN_PKT_STRIP set
 #   tun-vnet.pcap   LINKTYPE_USER1 (148)  TUN, IFF_VNET_HDR (12 bytes), offloads on: vnet header + packet
+#   tun-vnet24.pcap LINKTYPE_USER2 (149)  TUN, IFF_VNET_HDR (24 bytes), UDP tunnel GSO on: USO super-packets
+#                                         of VXLAN devices (IPv4 and IPv6 outer) routed through the TUN
 #   tap.pcap        LINKTYPE_ETHERNET (1) TAP: ARP, ICMP, ICMPv6 ND, UDP, TCP SYN
 #   tap-vlan.pcap   LINKTYPE_ETHERNET (1) 802.1Q and 802.1ad+802.1Q frames written into one TAP of a
 #                                         Linux bridge and read from another TAP of the same bridge
@@ -46,7 +48,7 @@ tmp=$(mktemp -d)
 cleanup() {
     # The namespace and its devices go away with this process; delete them anyway, in case the
     # script was started inside an existing namespace.
-    for dev in ntc0 ntc1 ntc2 ntc3 ntc4 ntc5 ntcbr0; do
+    for dev in ntcvx4 ntcvx6 ntc0 ntc1 ntc2 ntc6 ntc3 ntc4 ntc5 ntcbr0; do
         ip link del "$dev" 2>/dev/null || true
     done
     rm -rf "$tmp"
@@ -62,6 +64,7 @@ TUNSETOFFLOAD = 0x400454D0
 TUNSETVNETHDRSZ = 0x400454D8
 IFF_TUN, IFF_TAP, IFF_NO_PI, IFF_VNET_HDR = 0x0001, 0x0002, 0x1000, 0x4000
 TUN_F_CSUM, TUN_F_TSO4, TUN_F_TSO6, TUN_F_TSO_ECN, TUN_F_USO4, TUN_F_USO6 = 1, 2, 4, 8, 0x20, 0x40
+TUN_F_UDP_TUNNEL_GSO, TUN_F_UDP_TUNNEL_GSO_CSUM = 0x80, 0x100  # Linux 6.17+, need a 24-byte vnet header
 UDP_SEGMENT = 103
 IPV6_HOPOPTS, IPV6_DSTOPTS = 54, 59
 
@@ -296,6 +299,38 @@ try:
     pcap.close()
     print("tun-vnet.pcap", pcap.count)
 
+    # 3b. TUN with a 24-byte virtio-net header (virtio_net_hdr_v1_hash_tunnel) and UDP tunnel GSO: VXLAN
+    # devices whose underlay is the TUN hand it USO super-packets still inside their tunnel, described by
+    # gso_type UDP_L4|UDP_TUNNEL_IPV4/IPV6 and the outer_th/inner_nh offsets.
+    fd = open_dev("ntc6", IFF_TUN | IFF_NO_PI | IFF_VNET_HDR)
+    fcntl.ioctl(fd, TUNSETVNETHDRSZ, struct.pack("i", 24))
+    fcntl.ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_USO4 | TUN_F_USO6
+                | TUN_F_UDP_TUNNEL_GSO | TUN_F_UDP_TUNNEL_GSO_CSUM)
+    pcap = Pcap("tun-vnet24.pcap", 149)
+    up("ntc6", "198.18.10.1/24", "2001:2:0:10::1/64")
+    ip("link", "add", "ntcvx4", "type", "vxlan", "id", "4", "local", "198.18.10.1", "remote", "198.18.10.2",
+       "dstport", "4789", "dev", "ntc6")
+    ip("link", "add", "ntcvx6", "type", "vxlan", "id", "6", "local", "2001:2:0:10::1", "remote",
+       "2001:2:0:10::2", "dstport", "4789", "dev", "ntc6")
+    ip("link", "set", "ntcvx4", "address", "02:00:00:00:0b:01")
+    ip("link", "set", "ntcvx6", "address", "02:00:00:00:0c:01")
+    up("ntcvx4", "198.18.11.1/24", "2001:2:0:11::1/64", mtu=1400)
+    up("ntcvx6", "198.18.12.1/24", "2001:2:0:12::1/64", mtu=1400)
+    ip("neigh", "add", "198.18.11.2", "lladdr", "02:00:00:00:0b:02", "dev", "ntcvx4")
+    ip("-6", "neigh", "add", "2001:2:0:12::2", "lladdr", "02:00:00:00:0c:02", "dev", "ntcvx6")
+    time.sleep(0.5)
+    socks = []
+    for family, peer in ((socket.AF_INET, "198.18.11.2"), (socket.AF_INET6, "2001:2:0:12::2")):
+        u = socket.socket(family, socket.SOCK_DGRAM)
+        u.sendto(b"netty-tun through vxlan", (peer, 9999))
+        u.setsockopt(socket.IPPROTO_UDP, UDP_SEGMENT, 1000)
+        u.sendto(b"v" * 3500, (peer, 9998))  # one USO super-packet of four segments, in the tunnel
+        socks.append(u)
+    drain(fd, 1.5, pcap)
+    finish([], socks)
+    pcap.close()
+    print("tun-vnet24.pcap", pcap.count)
+
     # 4. TAP: Ethernet frames; a static neighbour lets pings out, an unknown one makes ARP/ND.
     fd = open_dev("ntc3", IFF_TAP | IFF_NO_PI)
     pcap = Pcap("tap.pcap", 1)
@@ -345,7 +380,8 @@ try:
 finally:
     for fd in fds:
         os.close(fd)
-    subprocess.run(["ip", "link", "del", "ntcbr0"], stderr=subprocess.DEVNULL)
+    for dev in ("ntcvx4", "ntcvx6", "ntcbr0"):
+        subprocess.run(["ip", "link", "del", dev], stderr=subprocess.DEVNULL)
 PY
 
 cp "$tmp"/*.pcap "$out"/

@@ -40,5 +40,12 @@ public enum DropReason {
     /** An Ethernet frame has more stacked 802.1Q/802.1ad tags than the decoder accepts. */
     TOO_MANY_VLAN_TAGS,
     /** A virtio-net header describes a checksum or segmentation the packet cannot hold. */
-    BAD_VNET_HEADER
+    BAD_VNET_HEADER,
+    /**
+     * An IPv6 Jumbo Payload option (RFC 2675) that breaks the rules: an option length other than 4, a
+     * jumbo length of 65535 or less, a payload length other than 0 in the fixed header, the option
+     * outside the Hop-by-Hop header that follows the fixed header or twice, or a Fragment header in the
+     * same packet. A jumbo length past the end of the frame counts as {@link #BAD_LENGTH}.
+     */
+    BAD_JUMBOGRAM
 }

@@ -122,6 +122,7 @@ public final class IcmpEcho {
      * @param alloc   where to allocate the reply
      * @param request an IP packet (its readable bytes); not changed, not released
      * @return the reply, owned by the caller, or {@code null} if {@code request} is not an echo request
+     *         or is an IPv6 jumbogram (RFC 2675)
      */
     public static ByteBuf reply(ByteBufAllocator alloc, ByteBuf request) {
         IpPacket packet = tryParse(request);
@@ -140,6 +141,9 @@ public final class IcmpEcho {
                         icmp.sequenceNumber(), data);
             }
             Ipv6Packet v6 = (Ipv6Packet) packet;
+            if (v6.isJumbogram()) {
+                return null; // the reply, without extension headers, could not carry the data
+            }
             return Ipv6Packets.icmpv6EchoReply(alloc, v6.destination(), v6.source(), icmp.identifier(),
                     icmp.sequenceNumber(), data);
         } finally {

@@ -28,8 +28,10 @@ import io.netty.util.internal.EmptyArrays;
  * IPv4 IHL at least 5 and within the frame; IPv4 total length between the header length and the frame
  * length; IPv4 header checksum (unless switched off, e.g. for frames whose checksum a NIC would fill);
  * IPv6 payload length within the frame; IPv6 extension headers within the packet and at most
- * {@code maxExtensionHeaders} of them. Bytes after the IP packet (Ethernet padding) are not part of
- * the content.
+ * {@code maxExtensionHeaders} of them; IPv6 jumbograms (RFC 2675: payload length 0 and a Jumbo Payload
+ * option in the Hop-by-Hop header) with a jumbo length over 65535 that fits the frame, and no Jumbo
+ * Payload option anywhere else ({@link DropReason#BAD_JUMBOGRAM}). Bytes after the IP packet (Ethernet
+ * padding) are not part of the content.
  */
 public class IpPacketDecoder extends AbstractFrameDecoder {
 
@@ -134,18 +136,43 @@ public class IpPacketDecoder extends AbstractFrameDecoder {
         if (first >>> 28 != 6) {
             throw new MalformedFrameException(DropReason.BAD_VERSION, "IP version " + (first >>> 28));
         }
-        int payloadLength = frame.getUnsignedShort(i + 4);
+        int payloadLengthField = frame.getUnsignedShort(i + 4);
+        int payloadLength = payloadLengthField;
+        int nextHeader = frame.getUnsignedByte(i + 6);
+        int start = i + Ipv6Packet.HEADER_LENGTH;
+        if (payloadLength == 0
+                && (nextHeader == IpProtocols.HOP_BY_HOP || nextHeader == IpProtocols.DESTINATION_OPTIONS)) {
+            // Possibly a jumbogram (RFC 2675): the length is in the Hop-by-Hop header's Jumbo Payload option.
+            long jumbo = Ipv6Chain.jumboPayloadLength(frame, start, i + length);
+            if (jumbo >= 0) {
+                if (nextHeader != IpProtocols.HOP_BY_HOP) {
+                    throw new MalformedFrameException(DropReason.BAD_JUMBOGRAM,
+                            "Jumbo Payload option in a Destination Options header");
+                }
+                if (jumbo <= 0xFFFF) {
+                    throw new MalformedFrameException(DropReason.BAD_JUMBOGRAM, "jumbo payload length " + jumbo);
+                }
+                if (jumbo > length - Ipv6Packet.HEADER_LENGTH) {
+                    throw new MalformedFrameException(DropReason.BAD_LENGTH,
+                            "jumbo payload length " + jumbo + " in " + length + " bytes");
+                }
+                payloadLength = (int) jumbo;
+            }
+        }
         if (Ipv6Packet.HEADER_LENGTH + payloadLength > length) {
             throw new MalformedFrameException(DropReason.BAD_LENGTH,
                     "payload length " + payloadLength + " in " + length + " bytes");
         }
-        int nextHeader = frame.getUnsignedByte(i + 6);
-        int start = i + Ipv6Packet.HEADER_LENGTH;
         int end = start + payloadLength;
         byte[] chainBytes = EmptyArrays.EMPTY_BYTES;
         Ipv6Chain chain = null;
         if (IpProtocols.isIpv6ExtensionHeader(nextHeader)) {
             chain = Ipv6Chain.walk(frame, start, end, nextHeader, maxExtensionHeaders);
+            if (chain.jumboOffset >= 0 && payloadLengthField != 0) {
+                // RFC 2675 section 3: a Jumbo Payload option with a non-zero payload length is an error.
+                throw new MalformedFrameException(DropReason.BAD_JUMBOGRAM,
+                        "Jumbo Payload option with payload length " + payloadLengthField);
+            }
             chainBytes = new byte[chain.length];
             frame.getBytes(start, chainBytes);
         }
@@ -154,6 +181,7 @@ public class IpPacketDecoder extends AbstractFrameDecoder {
                 frame.getLong(i + 8), frame.getLong(i + 16), frame.getLong(i + 24), frame.getLong(i + 32),
                 chainBytes, chain == null ? nextHeader : chain.protocol, chain != null && chain.hasFragmentHeader,
                 chain == null ? 0 : chain.fragmentOffset, chain != null && chain.moreFragments,
-                chain == null ? 0 : chain.fragmentIdentification, frame.retainedSlice(upper, end - upper));
+                chain == null ? 0 : chain.fragmentIdentification, chain == null ? -1 : chain.jumboOffset,
+                frame.retainedSlice(upper, end - upper));
     }
 }

@@ -33,6 +33,12 @@ import java.util.List;
  *
  * <p>The payload length is derived when encoding. The extension header bytes, rare in practice, are
  * copied into an array when decoded and written back unchanged.
+ *
+ * <p>A jumbogram (RFC 2675) has a Hop-by-Hop header with a Jumbo Payload option: its fixed header says
+ * payload length 0 and the option holds the real length, over 65535. {@link #isJumbogram()} tells; the
+ * encoder writes 0 and puts the derived length into the option. The kernel builds such packets only
+ * inside the stack (BIG TCP, IPv6 GSO over 64 KiB) and strips the header before most exits, so they are
+ * rare on a device; the codec parses them so that it never misreads one.
  */
 public final class Ipv6Packet extends IpPacket {
 
@@ -55,6 +61,7 @@ public final class Ipv6Packet extends IpPacket {
     private final int fragmentOffset;
     private final boolean moreFragments;
     private final long fragmentIdentification;
+    private final int jumboOffset;
 
     /**
      * Creates a packet without extension headers, traffic class and flow label 0.
@@ -81,7 +88,9 @@ public final class Ipv6Packet extends IpPacket {
      * @param source           the source address
      * @param destination      the destination address
      * @param payload          the upper-layer message; ownership passes to this packet
-     * @throws IllegalArgumentException if the chain does not match {@code nextHeader} and its own lengths
+     * @throws IllegalArgumentException if the chain does not match {@code nextHeader} and its own lengths, or
+     *                                  breaks the rules for a Jumbo Payload option (which makes the packet a
+     *                                  {@linkplain #isJumbogram() jumbogram})
      */
     public Ipv6Packet(int trafficClass, int flowLabel, int hopLimit, int nextHeader, byte[] extensionHeaders,
                       Inet6Address source, Inet6Address destination, ByteBuf payload) {
@@ -96,13 +105,14 @@ public final class Ipv6Packet extends IpPacket {
         this(trafficClass, flowLabel, hopLimit, nextHeader, sourceHigh, sourceLow, destinationHigh,
                 destinationLow, extensionHeaders, chain == null ? nextHeader : chain.protocol,
                 chain != null && chain.hasFragmentHeader, chain == null ? 0 : chain.fragmentOffset,
-                chain != null && chain.moreFragments, chain == null ? 0 : chain.fragmentIdentification, payload);
+                chain != null && chain.moreFragments, chain == null ? 0 : chain.fragmentIdentification,
+                chain == null ? -1 : chain.jumboOffset, payload);
     }
 
     Ipv6Packet(int trafficClass, int flowLabel, int hopLimit, int nextHeader, long sourceHigh, long sourceLow,
                long destinationHigh, long destinationLow, byte[] extensionHeaders, int protocol,
                boolean hasFragmentHeader, int fragmentOffset, boolean moreFragments, long fragmentIdentification,
-               ByteBuf payload) {
+               int jumboOffset, ByteBuf payload) {
         super(payload);
         this.trafficClass = trafficClass & 0xFF;
         this.flowLabel = flowLabel & 0xF_FFFF;
@@ -118,6 +128,7 @@ public final class Ipv6Packet extends IpPacket {
         this.fragmentOffset = fragmentOffset;
         this.moreFragments = moreFragments;
         this.fragmentIdentification = fragmentIdentification;
+        this.jumboOffset = jumboOffset;
     }
 
     private static Ipv6Chain walkOwnChain(int nextHeader, byte[] extensionHeaders) {
@@ -272,9 +283,25 @@ public final class Ipv6Packet extends IpPacket {
         return HEADER_LENGTH + extensionHeaders.length;
     }
 
-    /** @return the payload length field: extension headers plus content */
+    /**
+     * Returns the payload length: extension headers plus content. For a {@linkplain #isJumbogram()
+     * jumbogram} this is the Jumbo Payload option's value; the fixed header's field is then 0.
+     *
+     * @return the payload length
+     */
     public int payloadLength() {
         return extensionHeaders.length + content().readableBytes();
+    }
+
+    /**
+     * Returns whether this is a jumbogram (RFC 2675): its Hop-by-Hop header has a Jumbo Payload option,
+     * so the encoder writes payload length 0 and the real length into the option, and refuses to write
+     * it unless the payload length is over 65535.
+     *
+     * @return whether the extension headers hold a Jumbo Payload option
+     */
+    public boolean isJumbogram() {
+        return jumboOffset >= 0;
     }
 
     /** @return whether the packet has a fragment header (even an atomic one, offset 0 and no more fragments) */
@@ -306,25 +333,36 @@ public final class Ipv6Packet extends IpPacket {
     @Override
     void writeHeader(ByteBuf buf, boolean recomputeChecksum) {
         int payloadLength = payloadLength();
-        if (payloadLength > 0xFFFF) {
-            throw new IllegalStateException("IPv6 payload of " + payloadLength + " bytes needs a jumbogram");
+        if (jumboOffset >= 0) {
+            if (payloadLength <= 0xFFFF) {
+                throw new IllegalStateException("a jumbogram needs a payload over 65535 bytes (RFC 2675): "
+                        + payloadLength);
+            }
+        } else if (payloadLength > 0xFFFF) {
+            throw new IllegalStateException("IPv6 payload of " + payloadLength
+                    + " bytes needs a jumbogram (a Jumbo Payload option in a Hop-by-Hop header)");
         }
         buf.writeInt(6 << 28 | trafficClass << 20 | flowLabel);
-        buf.writeShort(payloadLength);
+        buf.writeShort(jumboOffset >= 0 ? 0 : payloadLength);
         buf.writeByte(nextHeader);
         buf.writeByte(hopLimit);
         buf.writeLong(sourceHigh);
         buf.writeLong(sourceLow);
         buf.writeLong(destinationHigh);
         buf.writeLong(destinationLow);
+        int chain = buf.writerIndex();
         buf.writeBytes(extensionHeaders);
+        if (jumboOffset >= 0) {
+            // Derived like the payload length field, so that an edited content gets a correct length.
+            buf.setInt(chain + jumboOffset, payloadLength);
+        }
     }
 
     @Override
     public Ipv6Packet replace(ByteBuf content) {
         return new Ipv6Packet(trafficClass, flowLabel, hopLimit, nextHeader, sourceHigh, sourceLow,
                 destinationHigh, destinationLow, extensionHeaders, protocol, hasFragmentHeader, fragmentOffset,
-                moreFragments, fragmentIdentification, content);
+                moreFragments, fragmentIdentification, jumboOffset, content);
     }
 
     @Override
@@ -370,7 +408,7 @@ public final class Ipv6Packet extends IpPacket {
     public String toString() {
         return "Ipv6Packet(" + source().getHostAddress() + " > " + destination().getHostAddress() + ", proto="
                 + protocol + ", hlim=" + hopLimit + ", ext=" + extensionHeaders.length + "B"
-                + (hasFragmentHeader ? ", frag=" + fragmentOffset + (moreFragments ? "+" : "") : "") + ", "
-                + content().readableBytes() + "B)";
+                + (hasFragmentHeader ? ", frag=" + fragmentOffset + (moreFragments ? "+" : "") : "")
+                + (jumboOffset >= 0 ? ", jumbo" : "") + ", " + content().readableBytes() + "B)";
     }
 }

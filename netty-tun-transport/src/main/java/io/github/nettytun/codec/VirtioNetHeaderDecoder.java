@@ -22,19 +22,30 @@ import io.netty.buffer.ByteBuf;
  * (the kernel's read layout is PI, then vnet header, then packet); it decodes the content of
  * {@link TunPiFrame}s.
  *
- * <p>Besides truncation it refuses, as {@link DropReason#BAD_VNET_HEADER}, headers whose
- * {@code NEEDS_CSUM} range lies outside the packet or whose GSO type comes without a segment size:
- * offload code downstream would otherwise index outside the packet.
+ * <p>The header size is the device's {@code TUNSETVNETHDRSZ}: any size from
+ * {@link VirtioNetHeader#LENGTH} to {@link VirtioNetHeader#MAX_LENGTH}. See {@link VirtioNetHeader} for
+ * which fields each size carries.
+ *
+ * <p>Besides truncation it refuses, as {@link DropReason#BAD_VNET_HEADER}, headers that offload code
+ * downstream could not use without indexing outside the packet: a {@code NEEDS_CSUM} range outside the
+ * packet, a GSO type without a segment size, and for UDP tunnel GSO (checked like the kernel's
+ * {@code virtio_net_hdr_tnl_to_skb} in {@code include/linux/virtio_net.h}) a header too short for the
+ * tunnel offsets, both tunnel bits at once, an inner GSO type that is none or UFO, or tunnel offsets
+ * out of order or beyond the packet. The tunnel offsets of packets without a tunnel GSO type are not
+ * checked: nothing reads them (the kernel writes zeros there).
  */
 public class VirtioNetHeaderDecoder extends AbstractFrameDecoder {
+
+    private static final int UDP_HEADER_LENGTH = 8;
 
     private final int headerLength;
 
     /**
      * Creates a decoder that drops malformed frames and counts them in its own counters.
      *
-     * @param headerLength the vnet header size set with {@code TUNSETVNETHDRSZ}:
-     *                     {@link VirtioNetHeader#LENGTH} or {@link VirtioNetHeader#LENGTH_V1}
+     * @param headerLength the vnet header size set with {@code TUNSETVNETHDRSZ}, from
+     *                     {@link VirtioNetHeader#LENGTH} to {@link VirtioNetHeader#MAX_LENGTH}
+     * @throws IllegalArgumentException if the size is outside that range
      */
     public VirtioNetHeaderDecoder(int headerLength) {
         this(headerLength, MalformedFramePolicy.DROP, new DropCounters());
@@ -43,26 +54,21 @@ public class VirtioNetHeaderDecoder extends AbstractFrameDecoder {
     /**
      * Creates a decoder.
      *
-     * @param headerLength {@link VirtioNetHeader#LENGTH} or {@link VirtioNetHeader#LENGTH_V1}
+     * @param headerLength the vnet header size, from {@link VirtioNetHeader#LENGTH} to
+     *                     {@link VirtioNetHeader#MAX_LENGTH}
      * @param policy       what to do with malformed frames
      * @param counters     where to count them
+     * @throws IllegalArgumentException if the size is outside that range
      */
     public VirtioNetHeaderDecoder(int headerLength, MalformedFramePolicy policy, DropCounters counters) {
         super(policy, counters);
-        this.headerLength = checkHeaderLength(headerLength);
-    }
-
-    static int checkHeaderLength(int headerLength) {
-        if (headerLength != VirtioNetHeader.LENGTH && headerLength != VirtioNetHeader.LENGTH_V1) {
-            throw new IllegalArgumentException("vnet header length must be 10 or 12: " + headerLength);
-        }
-        return headerLength;
+        this.headerLength = VirtioNetHeader.checkLength(headerLength);
     }
 
     /**
      * Returns the header length this decoder expects.
      *
-     * @return 10 or 12
+     * @return the vnet header size, from {@link VirtioNetHeader#LENGTH} to {@link VirtioNetHeader#MAX_LENGTH}
      */
     public int headerLength() {
         return headerLength;
@@ -92,6 +98,35 @@ public class VirtioNetHeaderDecoder extends AbstractFrameDecoder {
             throw new MalformedFrameException(DropReason.BAD_VNET_HEADER, "GSO type "
                     + header.gsoType() + " with gso_size 0");
         }
+        if (header.gsoUdpTunnel()) {
+            checkTunnel(header, packetLength);
+        }
         return new VirtioNetFrame(header, frame.retainedSlice(index + headerLength, packetLength));
+    }
+
+    private void checkTunnel(VirtioNetHeader header, int packetLength) {
+        if (headerLength < VirtioNetHeader.LENGTH_HASH_TUNNEL) {
+            // The tun driver reports tunnel GSO only with a 24-byte header (tun_vnet_hdr_guest_features):
+            // with a shorter one the offsets are missing and the super-packet cannot be segmented.
+            throw new MalformedFrameException(DropReason.BAD_VNET_HEADER, "UDP tunnel GSO type 0x"
+                    + Integer.toHexString(header.gsoType()) + " in a " + headerLength + "-byte header");
+        }
+        int gsoType = header.gsoType();
+        if ((gsoType & VirtioNetHeader.GSO_UDP_TUNNEL_IPV4) != 0
+                && (gsoType & VirtioNetHeader.GSO_UDP_TUNNEL_IPV6) != 0) {
+            throw new MalformedFrameException(DropReason.BAD_VNET_HEADER, "both UDP tunnel GSO bits");
+        }
+        int inner = header.gsoInnerProtocol();
+        if (inner == VirtioNetHeader.GSO_NONE || inner == VirtioNetHeader.GSO_UDP) {
+            throw new MalformedFrameException(DropReason.BAD_VNET_HEADER,
+                    "UDP tunnel GSO with inner GSO type " + inner);
+        }
+        int outerTh = header.outerTransportOffset();
+        int innerNh = header.innerNetworkOffset();
+        // The outer UDP header lies before the inner IP header, and both inside the packet.
+        if (outerTh + UDP_HEADER_LENGTH > innerNh || innerNh >= packetLength) {
+            throw new MalformedFrameException(DropReason.BAD_VNET_HEADER, "UDP tunnel offsets outer_th "
+                    + outerTh + ", inner_nh " + innerNh + " in " + packetLength + " bytes");
+        }
     }
 }

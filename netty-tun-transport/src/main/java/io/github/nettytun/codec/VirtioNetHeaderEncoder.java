@@ -24,6 +24,12 @@ import java.util.List;
  * Prepends the virtio-net header for devices opened with {@code IFF_VNET_HDR}. A
  * {@link VirtioNetFrame} is written with its header; a plain {@link ByteBuf} gets
  * {@link VirtioNetHeader#NONE} (a whole packet with a complete checksum).
+ *
+ * <p>The header is written with the fields that fit its size (see {@link VirtioNetHeader#write}), so a
+ * frame decoded with the same size is written back byte for byte. A frame whose UDP tunnel GSO type
+ * needs the tunnel offsets of a {@value VirtioNetHeader#LENGTH_HASH_TUNNEL}-byte header fails with an
+ * {@link io.netty.handler.codec.EncoderException} if the size is shorter: the kernel would refuse it
+ * anyway, with a less telling {@code EINVAL} from {@code write()}.
  */
 public class VirtioNetHeaderEncoder extends MessageToMessageEncoder<Object> {
 
@@ -33,7 +39,9 @@ public class VirtioNetHeaderEncoder extends MessageToMessageEncoder<Object> {
     /**
      * Creates an encoder that copies the packet behind the header.
      *
-     * @param headerLength {@link VirtioNetHeader#LENGTH} or {@link VirtioNetHeader#LENGTH_V1}
+     * @param headerLength the vnet header size set with {@code TUNSETVNETHDRSZ}, from
+     *                     {@link VirtioNetHeader#LENGTH} to {@link VirtioNetHeader#MAX_LENGTH}
+     * @throws IllegalArgumentException if the size is outside that range
      */
     public VirtioNetHeaderEncoder(int headerLength) {
         this(headerLength, false);
@@ -42,13 +50,15 @@ public class VirtioNetHeaderEncoder extends MessageToMessageEncoder<Object> {
     /**
      * Creates an encoder.
      *
-     * @param headerLength {@link VirtioNetHeader#LENGTH} or {@link VirtioNetHeader#LENGTH_V1}
+     * @param headerLength the vnet header size, from {@link VirtioNetHeader#LENGTH} to
+     *                     {@link VirtioNetHeader#MAX_LENGTH}
      * @param composite    {@code true} to output a composite of header and packet instead of a copy
      *                     (worth it for GSO super-packets)
+     * @throws IllegalArgumentException if the size is outside that range
      */
     public VirtioNetHeaderEncoder(int headerLength, boolean composite) {
         super(Object.class);
-        this.headerLength = VirtioNetHeaderDecoder.checkHeaderLength(headerLength);
+        this.headerLength = VirtioNetHeader.checkLength(headerLength);
         this.composite = composite;
     }
 
@@ -67,6 +77,10 @@ public class VirtioNetHeaderEncoder extends MessageToMessageEncoder<Object> {
         } else {
             header = VirtioNetHeader.NONE;
             packet = (ByteBuf) msg;
+        }
+        if (!header.fitsIn(headerLength)) {
+            // Before allocating, so that nothing is left to release.
+            throw new IllegalArgumentException(header + " does not fit a " + headerLength + "-byte vnet header");
         }
         ByteBuf buf = FrameOutput.allocate(ctx, headerLength, packet, composite);
         header.write(buf, headerLength);

@@ -47,6 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CaptureReplayTest {
 
     private static final int LINKTYPE_USER1 = 148;
+    private static final int LINKTYPE_USER2 = 149;
+    private static final int VXLAN_PORT = 4789;
+    /** UDP header, VXLAN header, inner Ethernet header. */
+    private static final int VXLAN_OVERHEAD = 8 + 8 + 14;
 
     /** Decodes one frame with a fresh decoder, asserting it is neither dropped nor split. */
     @SuppressWarnings("unchecked")
@@ -261,6 +265,61 @@ class CaptureReplayTest {
         }
         assertTrue(gsoTypes.containsAll(Set.of(VirtioNetHeader.GSO_NONE, VirtioNetHeader.GSO_TCPV4,
                 VirtioNetHeader.GSO_TCPV6, VirtioNetHeader.GSO_UDP_L4)), gsoTypes.toString());
+    }
+
+    @Test
+    void vnet24FramesCarryUdpTunnelOffsets() {
+        assertEquals(LINKTYPE_USER2, TestFrames.captureLinkType("tun-vnet24.pcap"));
+        Set<Integer> gsoTypes = new HashSet<>();
+        for (PcapRecord r : capture("tun-vnet24.pcap")) {
+            VirtioNetFrame vf = decode(new VirtioNetHeaderDecoder(VirtioNetHeader.LENGTH_HASH_TUNNEL),
+                    Unpooled.wrappedBuffer(r.data()));
+            try {
+                assertReencodes(new VirtioNetHeaderEncoder(VirtioNetHeader.LENGTH_HASH_TUNNEL), vf, r.data());
+                VirtioNetHeader h = vf.header();
+                // Mainline tun reports no hash and zeroes what it does not fill.
+                assertEquals(0, h.hashReport());
+                assertEquals(0, h.hashValue());
+                assertEquals(0, h.trailingBytes().length);
+                gsoTypes.add(h.gsoType());
+                IpPacket outer = decodeIp(vf.content(), !h.needsChecksum());
+                try {
+                    if (!h.gsoUdpTunnel()) {
+                        assertEquals(0, h.outerTransportOffset());
+                        assertEquals(0, h.innerNetworkOffset());
+                        continue;
+                    }
+                    // The offsets count from the start of the packet (the outer IP header on a TUN).
+                    assertEquals(outer.version() == 4 ? VirtioNetHeader.GSO_UDP_TUNNEL_IPV4
+                            : VirtioNetHeader.GSO_UDP_TUNNEL_IPV6, h.gsoType() & ~VirtioNetHeader.GSO_UDP_L4);
+                    assertEquals(VirtioNetHeader.GSO_UDP_L4, h.gsoInnerProtocol());
+                    assertEquals(VirtioNetHeader.FLAG_UDP_TUNNEL_CSUM | VirtioNetHeader.FLAG_NEEDS_CSUM, h.flags());
+                    assertEquals(IpProtocols.UDP, outer.protocol());
+                    assertEquals(outer.headerLength(), h.outerTransportOffset());
+                    assertEquals(VXLAN_PORT, UdpView.wrap(outer.content()).destinationPort());
+                    assertEquals(h.outerTransportOffset() + VXLAN_OVERHEAD, h.innerNetworkOffset());
+                    ByteBuf innerBytes = vf.content().slice(h.innerNetworkOffset(),
+                            vf.content().readableBytes() - h.innerNetworkOffset());
+                    IpPacket inner = decodeIp(innerBytes, false);
+                    try {
+                        assertEquals(IpProtocols.UDP, inner.protocol());
+                        assertEquals(h.innerNetworkOffset() + inner.headerLength(), h.checksumStart());
+                        assertEquals(h.checksumStart() + 8, h.headerLength());
+                        assertEquals(1000, h.gsoSize());
+                        assertEquals(3508, inner.content().readableBytes());
+                    } finally {
+                        inner.release();
+                    }
+                } finally {
+                    outer.release();
+                }
+            } finally {
+                vf.release();
+            }
+        }
+        int udpL4 = VirtioNetHeader.GSO_UDP_L4;
+        assertTrue(gsoTypes.containsAll(Set.of(VirtioNetHeader.GSO_NONE, udpL4 | VirtioNetHeader.GSO_UDP_TUNNEL_IPV4,
+                udpL4 | VirtioNetHeader.GSO_UDP_TUNNEL_IPV6)), gsoTypes.toString());
     }
 
     @Test

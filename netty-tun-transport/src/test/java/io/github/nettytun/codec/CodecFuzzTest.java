@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -92,6 +93,12 @@ class CodecFuzzTest {
         }
         eth.addAll(dataOf("tap.pcap"));
         eth.addAll(dataOf("tap-vlan.pcap"));
+        ip.addAll(jumbograms());
+        Random seedRandom = new Random(SEED);
+        List<byte[]> vnet20 = extendVnetHeaders(vnet, VirtioNetHeader.LENGTH_HASH, seedRandom);
+        List<byte[]> vnet24 = extendVnetHeaders(vnet, VirtioNetHeader.LENGTH_HASH_TUNNEL, seedRandom);
+        vnet24.addAll(dataOf("tun-vnet24.pcap")); // real UDP tunnel GSO headers
+        List<byte[]> vnet32 = extendVnetHeaders(vnet, 32, seedRandom);
 
         List<Layer> layers = new ArrayList<>();
         for (MalformedFramePolicy policy : MalformedFramePolicy.values()) {
@@ -106,9 +113,15 @@ class CodecFuzzTest {
                     new VirtioNetHeaderEncoder(10, !strict), vnet));
             layers.add(new Layer("eth/" + policy, new EthernetDecoder(policy, new DropCounters(), strict ? 2 : 8),
                     new EthernetEncoder(!strict), eth));
+            layers.add(new Layer("vnet20/" + policy, new VirtioNetHeaderDecoder(20, policy, new DropCounters()),
+                    new VirtioNetHeaderEncoder(20, strict), vnet20));
+            layers.add(new Layer("vnet24/" + policy, new VirtioNetHeaderDecoder(24, policy, new DropCounters()),
+                    new VirtioNetHeaderEncoder(24, !strict), vnet24));
+            layers.add(new Layer("vnet32/" + policy, new VirtioNetHeaderDecoder(32, policy, new DropCounters()),
+                    new VirtioNetHeaderEncoder(32, strict), vnet32));
         }
         Layer ipStrict = layers.get(0);
-        Layer ipLax = layers.get(5);
+        Layer ipLax = layers.get(layers.size() / 2);
 
         Random rnd = new Random(SEED);
         long start = System.nanoTime();
@@ -147,6 +160,76 @@ class CodecFuzzTest {
         System.out.printf("codec fuzz: %d inputs (seed %d), %d frames decoded, %d refused and counted, "
                         + "0 failures, in %.1f s%n", ITERATIONS, SEED, accepted, refused,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * IPv6 jumbograms (RFC 2675) just over the 64 KiB limit, UDP and ICMPv6 echo request, plus short
+     * packets that look like jumbograms (payload length 0, Hop-by-Hop header first), for the mutations to
+     * work on.
+     */
+    private static List<byte[]> jumbograms() {
+        List<byte[]> list = new ArrayList<>();
+        String addresses = "20010002000000000000000000000001 20010002000000000000000000000002";
+        for (int protocol : new int[] {IpProtocols.UDP, IpProtocols.ICMPV6}) {
+            int content = 0x1_0000; // payload 65544 with the 8-byte Hop-by-Hop header
+            ByteBuf buf = TestFrames.hex("60000000 0000 00 40" + addresses
+                    + String.format("%02x 00 c2 04 %08x", protocol, 8 + content));
+            byte[] packet = Arrays.copyOf(TestFrames.bytes(buf), Ipv6Packet.HEADER_LENGTH + 8 + content);
+            buf.release();
+            if (protocol == IpProtocols.ICMPV6) {
+                packet[48] = (byte) IcmpView.V6_ECHO_REQUEST;
+            }
+            list.add(packet);
+        }
+        String[] chains = {"3a00 c204 00010000", "3a00 c203 000100 00", "3a01 c204 00011178 0104 00000000",
+            "2c00 c204 00011180 3a00 0000 00000001"};
+        for (String chain : chains) {
+            ByteBuf buf = TestFrames.hex("60000000 0000 00 40" + addresses + chain + "80000000 00000000");
+            list.add(TestFrames.bytes(buf));
+            buf.release();
+        }
+        return list;
+    }
+
+    /**
+     * Turns captured frames with 12-byte vnet headers into frames with longer headers: zeros (what the
+     * kernel writes), a hash report, UDP tunnel offsets where the packet is long enough (with a tunnel GSO
+     * type, so that the tunnel checks run), and random bytes past the known structures.
+     */
+    private static List<byte[]> extendVnetHeaders(List<byte[]> frames, int length, Random rnd) {
+        List<byte[]> list = new ArrayList<>();
+        for (byte[] frame : frames) {
+            byte[] plain = new byte[frame.length + length - 12];
+            System.arraycopy(frame, 0, plain, 0, 12);
+            System.arraycopy(frame, 12, plain, length, frame.length - 12);
+            list.add(plain);
+            byte[] hashed = plain.clone();
+            ByteBuf h = Unpooled.wrappedBuffer(hashed);
+            h.setIntLE(12, rnd.nextInt());
+            h.setShortLE(16, 1 + rnd.nextInt(9));
+            for (int i = VirtioNetHeader.LENGTH_HASH_TUNNEL; i < length; i++) {
+                h.setByte(i, rnd.nextInt(4) == 0 ? rnd.nextInt(256) : 0);
+            }
+            list.add(hashed);
+            int packetLength = frame.length - 12;
+            if (length >= VirtioNetHeader.LENGTH_HASH_TUNNEL && packetLength >= 64) {
+                byte[] tunnel = hashed.clone();
+                ByteBuf t = Unpooled.wrappedBuffer(tunnel);
+                int inner = t.getUnsignedByte(1) & 0x0F;
+                t.setByte(0, t.getUnsignedByte(0) | VirtioNetHeader.FLAG_UDP_TUNNEL_CSUM);
+                int tunnel4or6 = rnd.nextBoolean() ? VirtioNetHeader.GSO_UDP_TUNNEL_IPV4
+                        : VirtioNetHeader.GSO_UDP_TUNNEL_IPV6;
+                t.setByte(1, (inner == 0 || inner == VirtioNetHeader.GSO_UDP ? VirtioNetHeader.GSO_UDP_L4 : inner)
+                        | tunnel4or6);
+                if (t.getUnsignedShortLE(4) == 0) {
+                    t.setShortLE(4, 1000);
+                }
+                t.setShortLE(20, 20);
+                t.setShortLE(22, 20 + 8 + 8 + rnd.nextInt(packetLength - 36));
+                list.add(tunnel);
+            }
+        }
+        return list;
     }
 
     private static List<byte[]> dataOf(String capture) {

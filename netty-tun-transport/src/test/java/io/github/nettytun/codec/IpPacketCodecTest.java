@@ -18,6 +18,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.EncoderException;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -230,6 +231,124 @@ class IpPacketCodecTest {
         assertEquals(2, c.get(DropReason.TRUNCATED_EXTENSION_HEADER));
         assertEquals(1, c.get(DropReason.TRUNCATED));
         assertEquals(1, c.get(DropReason.EXTENSION_CHAIN_TOO_LONG));
+        assertFalse(ch.finish());
+    }
+
+    /** 70000 bytes of upper-layer data: with an 8-byte Hop-by-Hop header the payload is 70008 (0x11178). */
+    private static final int JUMBO_CONTENT = 70_000;
+
+    /**
+     * An IPv6 packet from 2001:2::1 to 2001:2::2 with the given payload length field and next header, the
+     * chain in hex, {@code content} bytes of upper-layer data (i & 0xFF) and {@code extra} bytes after it.
+     */
+    private static ByteBuf ipv6(int payloadLengthField, int nextHeader, String chain, int content, int extra) {
+        ByteBuf buf = hex(String.format("60000000 %04x %02x 40", payloadLengthField, nextHeader).replace(" ", "")
+                + "20010002000000000000000000000001 20010002000000000000000000000002" + chain);
+        ByteBuf out = Unpooled.buffer(buf.readableBytes() + content + extra).writeBytes(buf);
+        buf.release();
+        for (int i = 0; i < content; i++) {
+            out.writeByte(i);
+        }
+        return out.writeZero(extra);
+    }
+
+    /** A Hop-by-Hop header (next header UDP) holding only a Jumbo Payload option with this value. */
+    private static String jumboHopByHop(long jumboLength) {
+        return String.format("11 00 c2 04 %08x", jumboLength);
+    }
+
+    @Test
+    void decodesAndReencodesJumbograms() {
+        EmbeddedChannel ch = new EmbeddedChannel(new IpPacketDecoder(), new IpPacketEncoder());
+        ByteBuf in = ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(8 + JUMBO_CONTENT), JUMBO_CONTENT, 0);
+        byte[] original = bytes(in);
+        assertTrue(ch.writeInbound(in));
+        Ipv6Packet p = ch.readInbound();
+        assertTrue(p.isJumbogram());
+        assertEquals(IpProtocols.UDP, p.protocol());
+        assertEquals(8 + JUMBO_CONTENT, p.payloadLength());
+        assertEquals(JUMBO_CONTENT, p.content().readableBytes());
+        assertEquals(8, p.extensionHeadersLength());
+        assertTrue(p.toString().contains("jumbo"), p.toString());
+        assertTrue(ch.writeOutbound(p.retain()));
+        assertArrayEquals(original, TestFrames.drainOutbound(ch));
+        // An edited content gets its length written into the option; the fixed header still says 0.
+        Ipv6Packet shorter = p.replace(p.content().retainedSlice(0, 66_000));
+        p.release();
+        assertTrue(ch.writeOutbound(shorter));
+        ByteBuf encoded = Unpooled.wrappedBuffer(TestFrames.drainOutbound(ch));
+        assertEquals(0, encoded.getUnsignedShort(4));
+        assertEquals(66_008, encoded.getInt(44));
+        assertEquals(40 + 66_008, encoded.readableBytes());
+        encoded.release();
+        // Bytes after the jumbo length are not part of the packet.
+        assertTrue(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(8 + JUMBO_CONTENT),
+                JUMBO_CONTENT, 9)));
+        Ipv6Packet trimmed = ch.readInbound();
+        assertEquals(JUMBO_CONTENT, trimmed.content().readableBytes());
+        trimmed.release();
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void refusesMalformedJumbograms() {
+        IpPacketDecoder decoder = new IpPacketDecoder();
+        EmbeddedChannel ch = channel(decoder);
+        int payload = 8 + JUMBO_CONTENT;
+        // Option length 3 instead of 4 (then a Pad1 to fill the header).
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "11 00 c2 03 000111 00", JUMBO_CONTENT, 0)));
+        // Jumbo lengths that a plain payload length could hold.
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(0xFFFF), 0xFFFF - 8, 0)));
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(8), 0, 0)));
+        // A Jumbo Payload option with a non-zero payload length.
+        assertFalse(ch.writeInbound(ipv6(8, IpProtocols.HOP_BY_HOP, jumboHopByHop(payload), 0, 0)));
+        // A Jumbo Payload option in a Destination Options header, and in a second Hop-by-Hop header.
+        assertFalse(ch.writeInbound(ipv6(16, IpProtocols.HOP_BY_HOP, "3c00 0104 00000000" + jumboHopByHop(payload),
+                0, 0)));
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.DESTINATION_OPTIONS, jumboHopByHop(payload), JUMBO_CONTENT,
+                0)));
+        // Two Jumbo Payload options in one header.
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "11 01 c2 04 00011178 c2 04 00011178 0000",
+                JUMBO_CONTENT, 0)));
+        // A jumbogram with a Fragment header.
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "2c 00 c2 04 00011180 1100 0000 00000001",
+                JUMBO_CONTENT, 0)));
+        assertEquals(8, decoder.dropCounters().get(DropReason.BAD_JUMBOGRAM));
+        // A jumbo length past the end of the frame, by one byte.
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(payload + 1), JUMBO_CONTENT, 0)));
+        assertEquals(1, decoder.dropCounters().get(DropReason.BAD_LENGTH));
+        // Payload length 0 and a Hop-by-Hop header without the option, or cut off: as before, truncated.
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "11 00 0104 00000000", 100, 0)));
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "11 00 c2 04", 0, 0)));
+        assertFalse(ch.writeInbound(ipv6(0, IpProtocols.HOP_BY_HOP, "11 01 c2 04 00011178", 0, 0)));
+        assertEquals(3, decoder.dropCounters().get(DropReason.TRUNCATED_EXTENSION_HEADER));
+        assertEquals(12, decoder.dropCounters().total());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void buildsJumbogramsFromFields() {
+        EmbeddedChannel ch = new EmbeddedChannel(new IpPacketEncoder(), new IpPacketDecoder());
+        byte[] chain = bytes(hex(jumboHopByHop(0))); // the encoder fills in the length
+        ByteBuf data = ipv6(0, IpProtocols.UDP, "", JUMBO_CONTENT, 0).skipBytes(Ipv6Packet.HEADER_LENGTH);
+        Ipv6Packet jumbo = new Ipv6Packet(0, 0, 64, IpProtocols.HOP_BY_HOP, chain, V6_A, V6_B, data);
+        assertTrue(jumbo.isJumbogram());
+        assertTrue(ch.writeOutbound(jumbo));
+        ByteBuf expected = ipv6(0, IpProtocols.HOP_BY_HOP, jumboHopByHop(8 + JUMBO_CONTENT), JUMBO_CONTENT, 0);
+        assertArrayEquals(bytes(expected), TestFrames.drainOutbound(ch));
+        expected.release();
+        // Too small for a jumbogram, and too big for a plain packet: refused when written.
+        Ipv6Packet small = new Ipv6Packet(0, 0, 64, IpProtocols.HOP_BY_HOP, chain, V6_A, V6_B,
+                Unpooled.buffer().writeZero(100));
+        assertThrows(EncoderException.class, () -> ch.writeOutbound(small));
+        Ipv6Packet big = new Ipv6Packet(V6_A, V6_B, IpProtocols.UDP, 64, Unpooled.buffer().writeZero(JUMBO_CONTENT));
+        assertFalse(big.isJumbogram());
+        assertThrows(EncoderException.class, () -> ch.writeOutbound(big));
+        // A Jumbo Payload option where it does not belong.
+        assertThrows(IllegalArgumentException.class, () -> new Ipv6Packet(0, 0, 64, IpProtocols.DESTINATION_OPTIONS,
+                chain, V6_A, V6_B, Unpooled.EMPTY_BUFFER));
+        assertThrows(IllegalArgumentException.class, () -> new Ipv6Packet(0, 0, 64, IpProtocols.HOP_BY_HOP,
+                bytes(hex("2c 00 c2 04 00000000 1100 0000 00000001")), V6_A, V6_B, Unpooled.EMPTY_BUFFER));
         assertFalse(ch.finish());
     }
 
