@@ -10,7 +10,8 @@
 #
 # Environment: TRANSPORT=udp|tcp (udp), CIPHER=aes-256-gcm|chacha20-poly1305 (aes-256-gcm), MODE=tun|tap
 # (tun), OFFLOAD=on|off (on: TSO/USO super-packets on the devices, UDP GSO/GRO on the sockets),
-# SECONDS_IPERF=5, JAVA=java, NO_IPERF=1 (use SpeedTest even if iperf3 exists).
+# SECONDS_IPERF=5, JAVA=java, NO_IPERF=1 (use SpeedTest even if iperf3 exists), QUEUES=1 (--queues: lanes over
+# a multi-queue device on each end), PARALLEL=1 (iperf3 -P: parallel TCP flows, which lanes spread).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 P="ntvt$$"
@@ -21,6 +22,8 @@ CIPHER="${CIPHER:-aes-256-gcm}"
 MODE="${MODE:-tun}"
 OFFLOAD="${OFFLOAD:-on}"
 SECONDS_IPERF="${SECONDS_IPERF:-5}"
+QUEUES="${QUEUES:-1}"
+PARALLEL="${PARALLEL:-1}"
 WORK=$(mktemp -d /tmp/demo-tunnel.XXXXXX)
 PIDS=""
 
@@ -76,8 +79,9 @@ echo "== key file (32 random bytes, mode 600)"
 "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.Tunnel genkey "$WORK/tunnel.key"
 
 COMMON=(--key-file "$WORK/tunnel.key" --transport "$TRANSPORT" --cipher "$CIPHER" --device-mode "$MODE"
-        --mtu 1400 --stats-interval 0 --offload "$OFFLOAD")
-echo "== starting the server in $NSA and the client in $NSB ($TRANSPORT, $CIPHER, $MODE, offload $OFFLOAD)"
+        --mtu 1400 --stats-interval 0 --offload "$OFFLOAD" --queues "$QUEUES")
+echo "== starting the server in $NSA and the client in $NSB ($TRANSPORT, $CIPHER, $MODE, offload $OFFLOAD," \
+  "$QUEUES queue(s))"
 ip netns exec "$NSA" "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.Tunnel server "${COMMON[@]}" \
   --listen 198.18.0.1:5000 --device vts0 --address 198.18.10.1/24 --address 2001:2:0:10::1/64 \
   >"$WORK/server.log" 2>&1 &
@@ -88,7 +92,8 @@ ip netns exec "$NSB" "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.Tunnel
 PIDS="$PIDS $!"
 
 i=0
-until grep -q "session .* set up" "$WORK/client.log" 2>/dev/null; do
+# Every lane handshakes on its own ("lane N: session ... set up" with --queues > 1).
+until [ "$(grep -c "session .* set up" "$WORK/client.log" 2>/dev/null)" -ge "$QUEUES" ]; do
   i=$((i + 1))
   if [ $i -gt 150 ]; then
     echo "the tunnel did not come up within 15 s" >&2
@@ -105,11 +110,12 @@ echo "== ping 2001:2:0:10::1 through the tunnel"
 ip netns exec "$NSB" ping -6 -n -c 5 -i 0.2 2001:2:0:10::1
 
 if [ -z "${NO_IPERF:-}" ] && command -v iperf3 >/dev/null 2>&1; then
-  echo "== iperf3 TCP, ${SECONDS_IPERF} s, $NSB -> $NSA through the tunnel"
+  echo "== iperf3 TCP, ${SECONDS_IPERF} s, $PARALLEL flow(s), $NSB -> $NSA through the tunnel"
   ip netns exec "$NSA" iperf3 -s -1 -B 198.18.10.1 >/dev/null 2>&1 &
   PIDS="$PIDS $!"
   sleep 0.5
-  ip netns exec "$NSB" iperf3 -c 198.18.10.1 -t "$SECONDS_IPERF" -f m | grep -E "sender|receiver"
+  ip netns exec "$NSB" iperf3 -c 198.18.10.1 -t "$SECONDS_IPERF" -P "$PARALLEL" -f m \
+    | grep -E "sender|receiver" | { if [ "$PARALLEL" -gt 1 ]; then grep SUM; else cat; fi; }
 else
   echo "== TCP throughput, ${SECONDS_IPERF} s, $NSB -> $NSA through the tunnel (SpeedTest; iperf3 not installed or NO_IPERF set)"
   ip netns exec "$NSA" "$JAVA" -cp "$CP" io.github.nettytun.examples.tunnel.tools.SpeedTest sink 5201 \
@@ -132,4 +138,8 @@ for pid in $PIDS; do wait "$pid" 2>/dev/null || true; done
 PIDS=""
 echo "server| $(grep 'stats:' "$WORK/server.log" | tail -1)"
 echo "client| $(grep 'stats:' "$WORK/client.log" | tail -1)"
+if [ "$QUEUES" -gt 1 ]; then
+  echo "server| $(grep 'lanes:' "$WORK/server.log" | tail -1)"
+  echo "client| $(grep 'lanes:' "$WORK/client.log" | tail -1)"
+fi
 echo "== done; namespaces $NSA and $NSB removed"

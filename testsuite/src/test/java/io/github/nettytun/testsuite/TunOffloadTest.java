@@ -19,16 +19,19 @@ import io.github.nettytun.channel.TunChannelOption;
 import io.github.nettytun.channel.TunException;
 import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.epoll.EpollTunChannel;
+import io.github.nettytun.channel.epoll.EpollTunMultiQueueChannel;
 import io.github.nettytun.testsuite.support.AbstractDeviceTest;
 import io.github.nettytun.testsuite.support.Names;
 import io.github.nettytun.testsuite.support.TestNet;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,32 @@ class TunOffloadTest extends AbstractDeviceTest {
             assertTrue(supported.containsAll(ALL_TCP_UDP), "this kernel (6.2+) takes TCP and UDP offloads: " + supported);
         } finally {
             ch.close().sync();
+        }
+    }
+
+    @Test
+    void multiQueueParentProbesOffloadsForEveryQueue() throws Exception {
+        EpollTunMultiQueueChannel parent = (EpollTunMultiQueueChannel) new ServerBootstrap().group(group)
+                .channel(EpollTunMultiQueueChannel.class)
+                .option(TunChannelOption.QUEUES, 2)
+                .option(TunChannelOption.VNET_HDR, true)
+                .option(TunChannelOption.OFFLOADS, EnumSet.of(TunOffload.CSUM, TunOffload.TSO4))
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // Only the offload answers matter here; frames go to the pipeline's tail.
+                    }
+                })
+                .bind(new TunAddress(Names.next("g"))).sync().channel();
+        try {
+            Set<TunOffload> supported = parent.supportedOffloads();
+            assertTrue(supported.containsAll(ALL_TCP_UDP), "this kernel (6.2+) takes TCP and UDP offloads: " + supported);
+            TunBackpressureTest.waitFor(() -> parent.queues().size() == 2, parent.queues());
+            for (EpollTunChannel queue : parent.queues()) {
+                assertEquals(supported, queue.supportedOffloads(), "every queue reports the device's answer");
+            }
+        } finally {
+            parent.close().sync();
         }
     }
 

@@ -14,6 +14,7 @@
  */
 package io.github.nettytun.examples.tunnel;
 
+import io.github.nettytun.channel.TunChannelConfig;
 import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.epoll.EpollTunChannel;
 import io.github.nettytun.examples.tunnel.session.Log;
@@ -23,6 +24,7 @@ import io.github.nettytun.offload.TunSegmentationHandler;
 import io.netty.channel.ChannelPipeline;
 
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,7 +34,9 @@ import java.util.Set;
  * each sealed message must fit one outer datagram on a 1500-byte path (a 64 KiB datagram would be IP
  * fragmented, and one lost fragment would lose all of it). The other way, a {@link TunCoalescingHandler}
  * merges the packets decrypted from one socket read batch into super-packets, so the kernel here takes one
- * write (and one trip through its stack) per batch of segments instead of one per packet.
+ * write (and one trip through its stack) per batch of segments instead of one per packet. With
+ * {@code --queues} every lane has its own instance (the handlers keep per-read-batch state), while the
+ * offload mask they rely on is the device's, set once.
  */
 final class DeviceOffload {
 
@@ -56,27 +60,59 @@ final class DeviceOffload {
      * super-packets too; without it the kernel segments UDP before the read, which is only slower.
      */
     void enableUdp(EpollTunChannel device) {
-        Set<TunOffload> supported = device.supportedOffloads();
-        if (supported.contains(TunOffload.USO4) && supported.contains(TunOffload.USO6)) {
-            TunOffloadSwitches.setUdpGso(device.config(), true);
-        } else {
-            // Writes of coalesced UDP (GSO_UDP_L4) need the same kernel support.
-            coalescing.setUdpGro(false);
-            Log.info("offload: this kernel has no USO (needs Linux 6.2); UDP crosses the device packet by packet");
+        if (!enableUdp(device.supportedOffloads(), device.config())) {
+            noUdpGro();
         }
     }
 
-    /** Returns the offloads set on the device, for the start-up line. */
-    String describe(EpollTunChannel device) {
-        return "on (device " + device.config().getOffloads() + ")";
+    /**
+     * Adds USO to the device whose config is {@code config} if {@code supported} (the bind-time probe) has
+     * it. The mask is device-wide: for a multi-queue device call this once, with the parent's config, and
+     * {@link #noUdpGro()} on every lane if it returns {@code false}.
+     *
+     * @return whether USO is on
+     */
+    static boolean enableUdp(Set<TunOffload> supported, TunChannelConfig config) {
+        if (supported.contains(TunOffload.USO4) && supported.contains(TunOffload.USO6)) {
+            TunOffloadSwitches.setUdpGso(config, true);
+            return true;
+        }
+        Log.info("offload: this kernel has no USO (needs Linux 6.2); UDP crosses the device packet by packet");
+        return false;
     }
 
-    /** Returns how much the handlers did, for the exit line. */
-    String stats() {
-        return "offload: read " + segmentation.superPackets() + " super-packets -> " + segmentation.segments()
-                + " segments, " + segmentation.checksumsCompleted() + " checksums completed, "
-                + segmentation.droppedFrames() + " dropped; wrote " + coalescing.packetsIn() + " packets as "
-                + coalescing.superPacketsOut() + " super-packets (" + coalescing.packetsCoalesced()
-                + " coalesced, " + coalescing.badChecksums() + " bad checksums)";
+    /** Writes UDP packet by packet: writes of coalesced UDP ({@code GSO_UDP_L4}) need the kernel's USO too. */
+    void noUdpGro() {
+        coalescing.setUdpGro(false);
+    }
+
+    /** Returns the offloads set on the device, for the start-up line. */
+    static String describe(TunChannelConfig device) {
+        return "on (device " + device.getOffloads() + ")";
+    }
+
+    /** Returns how much the handlers of every lane did together, for the exit line. */
+    static String stats(List<DeviceOffload> lanes) {
+        long superIn = 0;
+        long segments = 0;
+        long checksums = 0;
+        long dropped = 0;
+        long packetsIn = 0;
+        long superOut = 0;
+        long coalesced = 0;
+        long badChecksums = 0;
+        for (DeviceOffload o : lanes) {
+            superIn += o.segmentation.superPackets();
+            segments += o.segmentation.segments();
+            checksums += o.segmentation.checksumsCompleted();
+            dropped += o.segmentation.droppedFrames();
+            packetsIn += o.coalescing.packetsIn();
+            superOut += o.coalescing.superPacketsOut();
+            coalesced += o.coalescing.packetsCoalesced();
+            badChecksums += o.coalescing.badChecksums();
+        }
+        return "offload: read " + superIn + " super-packets -> " + segments + " segments, " + checksums
+                + " checksums completed, " + dropped + " dropped; wrote " + packetsIn + " packets as " + superOut
+                + " super-packets (" + coalesced + " coalesced, " + badChecksums + " bad checksums)";
     }
 }

@@ -30,6 +30,9 @@ import java.util.Locale;
  */
 final class TunnelConfig {
 
+    /** Most lanes {@code --queues} allows: each costs a thread, a socket and a port; more than cores gains nothing. */
+    static final int MAX_QUEUES = 64;
+
     /** Outer transport. */
     enum Transport { UDP, TCP }
 
@@ -53,6 +56,8 @@ final class TunnelConfig {
     final int socketBuffer;
     final long statsMillis;
     final boolean offload;
+    /** Lanes: queues of one multi-queue device, each with its own socket, peer and event loop. */
+    final int queues;
 
     TunnelConfig(TunnelOptions o) {
         String role = require(o, "role").toLowerCase(Locale.ROOT);
@@ -90,6 +95,19 @@ final class TunnelConfig {
         } else {
             throw new IllegalArgumentException("--offload must be on or off, not '" + off + "'");
         }
+        queues = intIn(o, "queues", 1, MAX_QUEUES);
+        if (queues > 1) {
+            // Lane i uses port base + i on both ends, so the base must be fixed and leave room for every lane.
+            InetSocketAddress base = server ? listen : connect;
+            if (base.getPort() == 0) {
+                throw new IllegalArgumentException("--queues " + queues + " needs a fixed port (lane i uses port + i), "
+                        + "not port 0");
+            }
+            if (base.getPort() + queues - 1 > 65535) {
+                throw new IllegalArgumentException("--queues " + queues + " needs ports " + base.getPort() + ".."
+                        + (base.getPort() + queues - 1) + ", beyond 65535");
+            }
+        }
         if (rekeyMillis <= 0 || rekeyPackets <= 0 || keepaliveMillis <= 0 || handshakeRetryMillis <= 0) {
             throw new IllegalArgumentException("rekey, keepalive and retry intervals must be positive");
         }
@@ -98,6 +116,16 @@ final class TunnelConfig {
     /** Returns the largest frame the device delivers: the MTU plus the Ethernet header on a TAP. */
     int maxFrame() {
         return mtu + (deviceMode == TunMode.TAP ? 14 + 8 : 0);
+    }
+
+    /** Returns the outer address of lane {@code lane}: the listen (server) or connect (client) port plus the lane. */
+    InetSocketAddress laneAddress(int lane) {
+        InetSocketAddress base = server ? listen : connect;
+        if (lane == 0) {
+            return base;
+        }
+        return base.isUnresolved() ? InetSocketAddress.createUnresolved(base.getHostString(), base.getPort() + lane)
+                : new InetSocketAddress(base.getAddress(), base.getPort() + lane);
     }
 
     PeerSettings peerSettings() {

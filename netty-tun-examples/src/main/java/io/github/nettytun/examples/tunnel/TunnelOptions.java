@@ -88,6 +88,12 @@ final class TunnelOptions {
                     + "sealing, coalesce received packets into super-packets on write (GRO), and batch datagrams "
                     + "with UDP GSO/GRO on the outer socket; each end decides alone, the wire format is the same; off: one "
                     + "packet per device read/write and per datagram"),
+            new Option("queues", "N", "1", false,
+                    "run N independent lanes over one multi-queue device (IFF_MULTI_QUEUE, 1.."
+                    + TunnelConfig.MAX_QUEUES + "): lane i is queue i of the device, an outer socket on port "
+                    + "listen+i (server) or connect+i (client), its own handshake and session keys, and its own event "
+                    + "loop thread; the kernel keeps each flow on one lane. Works with udp and tcp, tun and tap. Both "
+                    + "ends need the same N; 1: one single-queue device, one socket"),
             new Option("stats-interval", "SECONDS", "60", false, "print the stats line this often (0: only on exit)"),
             new Option("help", null, null, false, "print this help"));
 

@@ -17,6 +17,7 @@ package io.github.nettytun.examples.tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -58,6 +59,37 @@ class TunnelOptionsTest {
         String help = TunnelOptions.help();
         for (TunnelOptions.Option o : TunnelOptions.OPTIONS) {
             assertTrue(help.contains("--" + o.name + " ") || help.contains("--" + o.name + "\n"), o.name);
+        }
+    }
+
+    @Test
+    void queuesGiveEachLaneTheNextPort() throws Exception {
+        TunnelConfig one = new TunnelConfig(TunnelOptions.parse(new String[] {"server", "--key-file", "/k"}));
+        assertEquals(1, one.queues, "one lane unless asked");
+        assertEquals(one.listen, one.laneAddress(0));
+
+        Path file = dir.resolve("vt.conf");
+        Files.writeString(file, "role = client\nkey-file /k\nconnect = 198.18.1.2:6000\nqueues = 4\n");
+        TunnelConfig c = new TunnelConfig(TunnelOptions.parse(new String[] {"--config", file.toString()}));
+        assertEquals(4, c.queues);
+        assertEquals(new InetSocketAddress("198.18.1.2", 6000), c.laneAddress(0));
+        assertEquals(new InetSocketAddress("198.18.1.2", 6003), c.laneAddress(3));
+
+        TunnelConfig s = new TunnelConfig(TunnelOptions.parse(new String[] {"server", "--key-file", "/k", "--listen",
+            "198.18.1.2:5000", "--queues", "2", "--transport", "tcp", "--device-mode", "tap"}));
+        assertEquals(new InetSocketAddress("198.18.1.2", 5001), s.laneAddress(1));
+    }
+
+    @Test
+    void queuesAreValidated() {
+        for (String[] args : new String[][] {
+            {"server", "--key-file", "/k", "--queues", "0"},
+            {"server", "--key-file", "/k", "--queues", String.valueOf(TunnelConfig.MAX_QUEUES + 1)},
+            {"server", "--key-file", "/k", "--queues", "2", "--listen", "0"},
+            {"client", "--key-file", "/k", "--queues", "3", "--connect", "198.18.1.2:65534"}}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TunnelConfig(TunnelOptions.parse(args)), String.join(" ", args));
+            assertTrue(e.getMessage().contains("--queues"), e.getMessage());
         }
     }
 }

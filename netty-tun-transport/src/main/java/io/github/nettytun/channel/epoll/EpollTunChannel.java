@@ -191,8 +191,11 @@ public class EpollTunChannel extends AbstractChannel implements TunChannel, Unix
         }
         config.mtuFromDevice(mtu);
         if (parent instanceof EpollTunMultiQueueChannel) {
-            Set<TunOffload> offloads = ((EpollTunMultiQueueChannel) parent).config().getOffloads();
+            EpollTunMultiQueueChannel mq = (EpollTunMultiQueueChannel) parent;
+            Set<TunOffload> offloads = mq.config().getOffloads();
             config.adoptOffloads(offloads);
+            // The parent probed the device; the answer holds for every queue.
+            supportedOffloads = mq.supportedOffloads();
             superPackets = hasSegmentation(offloads);
         } else {
             // The offload mask of a device opened elsewhere cannot be read back: be ready for super-packets.

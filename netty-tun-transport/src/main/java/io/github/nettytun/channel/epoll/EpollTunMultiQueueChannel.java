@@ -17,6 +17,7 @@ package io.github.nettytun.channel.epoll;
 import io.github.nettytun.channel.TunAddress;
 import io.github.nettytun.channel.TunChannel;
 import io.github.nettytun.channel.TunFlags;
+import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
 import io.netty.channel.AbstractServerChannel;
@@ -28,7 +29,9 @@ import io.netty.util.concurrent.Promise;
 
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -62,6 +65,7 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
     private volatile TunAddress local;
     private volatile int deviceFlags;
     private volatile int kernelFeatures;
+    private volatile Set<TunOffload> supportedOffloads = Collections.emptySet();
     private int iffFlags;
 
     /** Creates an unbound parent; {@code bind} creates (or attaches to) the device and opens its queues. */
@@ -115,6 +119,16 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
     }
 
     /**
+     * Returns the offloads this kernel accepts for the device, probed at bind (empty without the
+     * virtio-net header). The offload mask is device-wide, so every queue shares the answer.
+     *
+     * @return the supported offloads
+     */
+    public Set<TunOffload> supportedOffloads() {
+        return supportedOffloads;
+    }
+
+    /**
      * Returns the queues that are open now, in the order they were opened.
      *
      * @return a snapshot of the child channels
@@ -156,6 +170,11 @@ public class EpollTunMultiQueueChannel extends AbstractServerChannel implements 
             kernelFeatures = TunIoctls.getFeatures(first);
             TunDeviceSetup.chooseIfIndex(first, c);
             String name = TunIoctls.setIff(first, requested.ifName(), flags);
+            if (c.isVnetHdr()) {
+                // Probe before the mask is written (configure below) and before any queue can read: probing
+                // flips the device-wide mask bit by bit.
+                supportedOffloads = TunDeviceSetup.probeOffloads(first, name, c.getVnetHdrSize(), c.getOffloads());
+            }
             // The other queues attach to the device the first one created: "exclusive" would refuse them.
             int queueFlags = flags & ~TunFlags.IFF_TUN_EXCL;
             for (int i = 1; i < queues; i++) {

@@ -25,14 +25,22 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A checksummed TCP bulk transfer through the tunnel: {@code sink} (in the server's namespace) accepts one
- * connection and prints the byte count and SHA-256 of what it read; {@code source} (in the client's) sends
- * seeded pseudo-random bytes and prints the same for what it wrote. Run as child JVMs by {@link #run}.
+ * connection (or several, read in parallel) and prints the byte count and SHA-256 of what it read;
+ * {@code source} (in the client's) sends seeded pseudo-random bytes and prints the same for what it wrote.
+ * Run as child JVMs by {@link #run}.
  */
 public final class BulkTransfer {
 
@@ -45,42 +53,88 @@ public final class BulkTransfer {
     }
 
     public static void main(String[] args) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[65536];
-        long total = 0;
-        if (args[0].equals("sink")) {
-            try (ServerSocket server = new ServerSocket()) {
-                server.bind(new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2])));
+        // Optional last argument: parallel connections (several flows, so a multi-queue device spreads them).
+        boolean sink = args[0].equals("sink");
+        int connections = args.length > (sink ? 3 : 5) ? Integer.parseInt(args[sink ? 3 : 5]) : 1;
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
+        List<Callable<String>> tasks = new ArrayList<>();
+        ServerSocket server = null;
+        try {
+            if (sink) {
+                server = new ServerSocket();
+                server.bind(address, connections);
                 System.out.println("listening");
                 System.out.flush();
                 server.setSoTimeout(20_000);
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    s.setSoTimeout(20_000);
-                    int n;
-                    while ((n = in.read(buf)) > 0) {
-                        sha.update(buf, 0, n);
-                        total += n;
-                    }
+                for (int i = 0; i < connections; i++) {
+                    Socket s = server.accept();
+                    tasks.add(() -> receive(s));
+                }
+            } else {
+                long size = Long.parseLong(args[3]);
+                long seed = Long.parseLong(args[4]);
+                for (int i = 0; i < connections; i++) {
+                    long connectionSeed = seed + i;
+                    tasks.add(() -> send(address, size, connectionSeed));
                 }
             }
-        } else {
-            long size = Long.parseLong(args[3]);
-            Random random = new Random(Long.parseLong(args[4]));
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2])), 10_000);
-                OutputStream out = s.getOutputStream();
-                while (total < size) {
-                    random.nextBytes(buf);
-                    int n = (int) Math.min(buf.length, size - total);
-                    out.write(buf, 0, n);
-                    sha.update(buf, 0, n);
-                    total += n;
+            // Sorted: the sink cannot tell which connection was which, so the two sides compare as sets.
+            List<String> lines = new ArrayList<>();
+            if (connections == 1) {
+                lines.add(tasks.get(0).call());
+            } else {
+                ExecutorService pool = Executors.newFixedThreadPool(connections);
+                try {
+                    for (Future<String> f : pool.invokeAll(tasks)) {
+                        lines.add(f.get());
+                    }
+                } finally {
+                    pool.shutdownNow();
                 }
-                out.flush();
-                s.shutdownOutput();
+            }
+            Collections.sort(lines);
+            System.out.println(String.join(" ", lines));
+        } finally {
+            if (server != null) {
+                server.close();
             }
         }
-        System.out.println(line(total, sha.digest()));
+    }
+
+    private static String receive(Socket s) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[65536];
+        long total = 0;
+        try (s; InputStream in = s.getInputStream()) {
+            s.setSoTimeout(20_000);
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                sha.update(buf, 0, n);
+                total += n;
+            }
+        }
+        return line(total, sha.digest());
+    }
+
+    private static String send(InetSocketAddress address, long size, long seed) throws Exception {
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[65536];
+        long total = 0;
+        Random random = new Random(seed);
+        try (Socket s = new Socket()) {
+            s.connect(address, 10_000);
+            OutputStream out = s.getOutputStream();
+            while (total < size) {
+                random.nextBytes(buf);
+                int n = (int) Math.min(buf.length, size - total);
+                out.write(buf, 0, n);
+                sha.update(buf, 0, n);
+                total += n;
+            }
+            out.flush();
+            s.shutdownOutput();
+        }
+        return line(total, sha.digest());
     }
 
     /**
@@ -88,11 +142,22 @@ public final class BulkTransfer {
      * {sink's line, source's line}.
      */
     static String[] run(TunnelTestBed bed, long size, long seed) throws IOException, InterruptedException {
+        return run(bed, size, seed, 1);
+    }
+
+    /**
+     * Sends {@code size} bytes on each of {@code connections} parallel TCP connections (seeds {@code seed},
+     * {@code seed + 1}, ...) and returns {sink's line, source's line}: each the sorted results of every
+     * connection, so equal lines mean every stream arrived intact.
+     */
+    static String[] run(TunnelTestBed bed, long size, long seed, int connections)
+            throws IOException, InterruptedException {
         String port = "7001";
+        String count = String.valueOf(connections);
         Path sinkLog = bed.dir.resolve("sink-" + seed + ".log");
         ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", bed.nsServer, TunnelProcess.javaBinary(),
                 "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", TunnelProcess.classPath(), BulkTransfer.class.getName(),
-                "sink", TunnelTestBed.SERVER_OVERLAY, port)
+                "sink", TunnelTestBed.SERVER_OVERLAY, port, count)
                 .redirectErrorStream(true).redirectOutput(sinkLog.toFile());
         Process sink = pb.start();
         try {
@@ -106,7 +171,7 @@ public final class BulkTransfer {
             Commands.Result source = Commands.run(60, "ip", "netns", "exec", bed.nsClient, TunnelProcess.javaBinary(),
                     "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp", TunnelProcess.classPath(),
                     BulkTransfer.class.getName(), "source", TunnelTestBed.SERVER_OVERLAY, port, String.valueOf(size),
-                    String.valueOf(seed));
+                    String.valueOf(seed), count);
             if (!sink.waitFor(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("sink did not finish; source said: " + source);
             }

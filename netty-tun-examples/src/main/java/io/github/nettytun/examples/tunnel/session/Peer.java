@@ -69,6 +69,10 @@ public final class Peer {
     private boolean linkUp;
     private boolean deviceWritePending;
     private ScheduledFuture<?> ticker;
+    /** Put in front of this peer's log lines; empty unless the tunnel runs several lanes. */
+    private String logPrefix = "";
+    /** Initiations accepted by the other lanes of this end, or {@code null} with one lane. */
+    private AcceptedInitiations acceptedInitiations;
 
     /**
      * Creates the peer for a bound device channel; call {@link #start} with the transport next.
@@ -81,6 +85,22 @@ public final class Peer {
         this.stats = stats;
         this.compression = settings.compressionLevel > 0 ? new Compression(settings.compressionLevel) : null;
         this.clock = System.nanoTime();
+    }
+
+    /**
+     * Names this peer in its log lines ({@code "lane 1"} gives {@code "lane 1: session ... set up"}), so
+     * the lines of several peers in one process can be told apart; call before {@link #start}.
+     */
+    public void setLogName(String name) {
+        logPrefix = name.isEmpty() ? "" : name + ": ";
+    }
+
+    /**
+     * Shares the record of accepted initiations with the other lanes of this end, so that no initiation is
+     * accepted twice across lanes (see {@link AcceptedInitiations}); call before {@link #start}.
+     */
+    public void shareAcceptedInitiations(AcceptedInitiations accepted) {
+        this.acceptedInitiations = accepted;
     }
 
     /** Attaches the transport and starts the timers; call on the event loop. */
@@ -187,7 +207,7 @@ public final class Peer {
         } catch (GeneralSecurityException e) {
             // Not a verdict on the packet but a JCE failure; drop it and say so.
             stats.drop(DropReason.MALFORMED);
-            Log.warnLimited("jce", LOG_INTERVAL_MILLIS, "cipher failure: " + e);
+            Log.warnLimited("jce", LOG_INTERVAL_MILLIS, logPrefix + "cipher failure: " + e);
         } finally {
             message.release();
         }
@@ -225,7 +245,7 @@ public final class Peer {
         }
         if (n == Session.FORGED) {
             stats.drop(DropReason.AUTH_FAILED);
-            Log.warnLimited("forged", LOG_INTERVAL_MILLIS, "dropped a data message from " + source
+            Log.warnLimited("forged", LOG_INTERVAL_MILLIS, logPrefix + "dropped a data message from " + source
                     + " that failed authentication (forged, altered or from an old key)");
             return;
         }
@@ -312,11 +332,14 @@ public final class Peer {
                 throw new HandshakeException("initiation timestamp is " + (skew / 1_000_000) + " s off this clock "
                         + "(stale replay, or the clocks differ by more than 120 s)");
             }
+            if (acceptedInitiations != null && !acceptedInitiations.add(init, System.nanoTime())) {
+                throw new HandshakeException("replayed initiation (another lane of this end accepted it already)");
+            }
             lastInitiationTimestamp = ts;
         } catch (HandshakeException e) {
             stats.drop(DropReason.HANDSHAKE_FAILED);
-            Log.warnLimited("handshake-in", LOG_INTERVAL_MILLIS, "handshake from " + source + " failed: "
-                    + e.getMessage());
+            Log.warnLimited("handshake-in", LOG_INTERVAL_MILLIS, logPrefix + "handshake from " + source
+                    + " failed: " + e.getMessage());
             return;
         }
         Session s = new Session(response.keys(), settings.replayWindow, scratch, clock);
@@ -331,7 +354,7 @@ public final class Peer {
         lastReceivedNanos = clock;
         transport.authenticated(source);
         sendHandshake(response.message());
-        Log.info("session " + hex(s.localId) + " set up with " + source + " (" + settings.cipher
+        Log.info(logPrefix + "session " + hex(s.localId) + " set up with " + source + " (" + settings.cipher
                 + "), handshake " + stats.handshakes);
     }
 
@@ -348,7 +371,7 @@ public final class Peer {
             keys = handshake.complete(answered, response);
         } catch (HandshakeException e) {
             stats.drop(DropReason.HANDSHAKE_FAILED);
-            Log.warnLimited("handshake-out", LOG_INTERVAL_MILLIS, "handshake response from " + source
+            Log.warnLimited("handshake-out", LOG_INTERVAL_MILLIS, logPrefix + "handshake response from " + source
                     + " refused: " + e.getMessage());
             return;
         }
@@ -364,7 +387,7 @@ public final class Peer {
         // The first message on the new session confirms it to the responder at once.
         sendKeepalive();
         transport.flush();
-        Log.info("session " + hex(current.localId) + " set up with " + source + " (" + settings.cipher
+        Log.info(logPrefix + "session " + hex(current.localId) + " set up with " + source + " (" + settings.cipher
                 + "), handshake " + stats.handshakes);
     }
 
@@ -374,9 +397,9 @@ public final class Peer {
                 TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis()) + (System.nanoTime() / 1000) % 1000);
         pendingSentNanos = clock;
         if (unansweredInitiations > 0 && (unansweredInitiations == 5 || unansweredInitiations % 30 == 0)) {
-            Log.warn("no handshake response after " + unansweredInitiations + " attempts: is the server running and "
-                    + "reachable, and do both ends use the same key file and cipher? (a server with another key "
-                    + "stays silent; its log says 'authentication failed')");
+            Log.warn(logPrefix + "no handshake response after " + unansweredInitiations + " attempts: is the server "
+                    + "running and reachable, and do both ends use the same key file and cipher? (a server with "
+                    + "another key stays silent; its log says 'authentication failed')");
         }
         unansweredInitiations++;
         sendHandshake(pending.message());
@@ -411,7 +434,7 @@ public final class Peer {
         } catch (GeneralSecurityException e) {
             out.release();
             stats.drop(DropReason.SOCKET_WRITE);
-            Log.warnLimited("jce-seal", LOG_INTERVAL_MILLIS, "cipher failure while sealing: " + e);
+            Log.warnLimited("jce-seal", LOG_INTERVAL_MILLIS, logPrefix + "cipher failure while sealing: " + e);
             return false;
         }
         if (!transport.send(out)) {
@@ -442,7 +465,7 @@ public final class Peer {
     public void onLinkDown() {
         linkUp = false;
         if (current != null || next != null) {
-            Log.info("connection to the peer lost; sessions dropped");
+            Log.info(logPrefix + "connection to the peer lost; sessions dropped");
         }
         dropSessions();
     }
@@ -450,8 +473,9 @@ public final class Peer {
     private void tick() {
         clock = System.nanoTime();
         if (current != null && clock - lastReceivedNanos > settings.peerTimeoutNanos) {
-            Log.warn("nothing from the peer for " + TimeUnit.NANOSECONDS.toMillis(clock - lastReceivedNanos)
-                    + " ms; session dropped" + (settings.initiator ? ", handshaking again" : ", waiting for a new handshake"));
+            Log.warn(logPrefix + "nothing from the peer for "
+                    + TimeUnit.NANOSECONDS.toMillis(clock - lastReceivedNanos) + " ms; session dropped"
+                    + (settings.initiator ? ", handshaking again" : ", waiting for a new handshake"));
             dropSessions();
             transport.reconnect();
         }

@@ -55,6 +55,23 @@ public final class TunnelStats {
         return handshakes;
     }
 
+    /**
+     * Adds every counter of {@code other} to this one (the tunnel's total over its lanes). Call from any
+     * thread; {@code other}'s owner may still be counting, which only makes the sum a little stale.
+     */
+    public void add(TunnelStats other) {
+        devicePackets += other.devicePackets;
+        deviceBytes += other.deviceBytes;
+        peerPackets += other.peerPackets;
+        peerBytes += other.peerBytes;
+        keepalivesSent += other.keepalivesSent;
+        keepalivesReceived += other.keepalivesReceived;
+        handshakes += other.handshakes;
+        for (int i = 0; i < drops.length; i++) {
+            drops[i] += other.drops[i];
+        }
+    }
+
     /** Returns one line for operators: traffic both ways, handshakes, keepalives and every drop counter. */
     public String format() {
         StringBuilder sb = new StringBuilder(256);
