@@ -58,7 +58,9 @@ import java.util.stream.Collectors;
  * <p>{@code --mode mq} measures multi-queue RX scaling (issue 4): the device is created {@code multi_queue},
  * {@link FlowBlast} sends {@code --flows} UDP flows (distinct source ports, so the kernel's flow hash spreads
  * them over the queues), and the programs are {@link NettyDut} variants {@code netty:queues=1} and
- * {@code netty:queues=2} ({@code EpollTunMultiQueueChannel}, the same code for both), unpinned. The table adds
+ * {@code netty:queues=2} ({@code EpollTunMultiQueueChannel}, the same code for both), unpinned. {@code --gen}
+ * picks the generator: {@code udp} (UDP sockets, the default) or {@code packet} / {@code packet-mmsg} (pre-built
+ * packets through an AF_PACKET socket into the device's transmit path, see {@link FlowBlast}). The table adds
  * each queue's rate and event-loop CPU (from the program), the generator's CPU, and the ratios to 1 queue.
  * Implementation specs {@code name:k=v,...} pass {@code --k v} to the program, e.g. {@code netty:alloc=pooled}.
  *
@@ -100,6 +102,15 @@ public final class PpsBench {
     /** {@code --mode mq}: RX over a multi-queue device from many flows, 1 queue vs N queues. */
     private final boolean mqMode;
     private final int flows;
+    /**
+     * The multi-queue generator: {@code udp} (connected UDP sockets: the kernel's UDP send path and routing
+     * run in the generator), {@code packet} or {@code packet-mmsg} (pre-built packets through an AF_PACKET
+     * socket straight into the device's transmit path, by TX ring or sendmmsg: 1.5-2x less CPU per packet
+     * here; see {@link FlowBlast}).
+     */
+    private final String genMode;
+    /** Total packets per second the generator is paced to; 0 = as fast as it can. */
+    private final long genRate;
     private Path flowBlast;
 
     private PpsBench(Args a) throws IOException, InterruptedException {
@@ -116,6 +127,11 @@ public final class PpsBench {
         this.pinDut = a.str("pin-dut", mqMode ? "none" : "1");
         this.pinGen = a.str("pin-gen", mqMode ? "none" : "0");
         this.flows = a.integer("flows", 16);
+        this.genMode = a.str("gen", "udp");
+        if (!List.of("udp", "packet", "packet-mmsg").contains(genMode)) {
+            throw new IllegalArgumentException("--gen udp|packet|packet-mmsg, not " + genMode);
+        }
+        this.genRate = Long.parseLong(a.str("gen-rate", "0"));
         this.secs = a.decimal("secs", 3);
         this.warmup = a.decimal("warmup", 2);
         this.clkTck = Long.parseLong(capture("getconf", "CLK_TCK").trim());
@@ -147,6 +163,10 @@ public final class PpsBench {
                     "                          generator, impls \"netty:queues=1 netty:queues=2\", unpinned; per-queue",
                     "                          counts from the program; table of N queues vs 1 queue",
                     "  --flows 16              flows (distinct source ports) of the multi-queue generator",
+                    "  --gen udp|packet|packet-mmsg  multi-queue generator: UDP sockets + sendmmsg (udp, default),",
+                    "                          or pre-built packets through an AF_PACKET socket on the device with the",
+                    "                          qdisc bypassed: TX ring (packet) or sendmmsg (packet-mmsg)",
+                    "  --gen-rate 0            pace the multi-queue generator to this many pps in total (0 = flat out)",
                     "  impl variants           netty:k=v,k=v passes --k v to NettyDut, e.g. netty:alloc=pooled,",
                     "                          netty:mmpr=16 (MAX_MESSAGES_PER_READ), netty:mmpw=16, netty:queues=2",
                     "  --out DIR               results (/tmp/ppsb-<time>): runs.csv, table.md, logs/"));
@@ -270,7 +290,7 @@ public final class PpsBench {
                 }
             }
         }
-        String table = mqMode ? mqTable(rows, impls) : table(rows, impls);
+        String table = mqMode ? mqTable(rows, impls, genMode, genRate) : table(rows, impls);
         Files.write(out.resolve("table.md"), table.getBytes(StandardCharsets.UTF_8));
         System.out.println();
         System.out.print(table);
@@ -295,7 +315,9 @@ public final class PpsBench {
     }
 
     private void writeEnv(List<String> impls) throws IOException, InterruptedException {
-        String env = "date: " + LocalDateTime.now() + "\nimpls: " + impls + "\nuname: " + capture("uname", "-a")
+        String env = "date: " + LocalDateTime.now() + "\nimpls: " + impls
+                + (mqMode ? "\ngenerator: " + genMode + " rate=" + genRate + " flows=" + flows : "")
+                + "\nuname: " + capture("uname", "-a")
                 + "cpus: " + Runtime.getRuntime().availableProcessors() + "\njava: " + System.getProperty("java.version")
                 + "\nloadavg: " + Files.readString(Paths.get("/proc/loadavg"));
         Files.write(out.resolve("env.txt"), env.getBytes(StandardCharsets.UTF_8));
@@ -414,9 +436,16 @@ public final class PpsBench {
             if ("rx".equals(dir)) {
                 Thread.sleep(300); // let the reader enter its read loop
                 if (mqMode) {
-                    gen = start(pinned(pinGen, List.of(flowBlast.toString(), "-d", PEER_ADDR,
-                            "-p", String.valueOf(DPORT), "-l", String.valueOf(size), "-f", String.valueOf(flows),
-                            "-P", String.valueOf(SPORT + 1000))), tag + ".blast");
+                    // The same packets in both modes: 198.18.0.1:41000.. -> 198.18.0.2:9000, one flow per source port.
+                    List<String> blast = new ArrayList<>(List.of(flowBlast.toString(),
+                            "-m", packetGen() ? "packet" : "udp",
+                            "-d", PEER_ADDR, "-p", String.valueOf(DPORT), "-l", String.valueOf(size),
+                            "-f", String.valueOf(flows), "-P", String.valueOf(SPORT + 1000),
+                            "-r", String.valueOf(genRate)));
+                    if (packetGen()) {
+                        blast.addAll(List.of("-i", tun, "-s", TUN_ADDR, "-R", "packet".equals(genMode) ? "1" : "0"));
+                    }
+                    gen = start(pinned(pinGen, blast), tag + ".blast");
                 } else {
                     gen = start(pinned(pinGen, List.of(bin.resolve("udpblast").toString(), "-d", PEER_ADDR,
                             "-p", String.valueOf(DPORT), "-l", String.valueOf(size))), tag + ".blast");
@@ -460,7 +489,10 @@ public final class PpsBench {
         row.otherCpu = 100.0 * (s1.busyTicks - s0.busyTicks) / tick - row.dutCpu - row.genCpu;
         if ("rx".equals(dir)) {
             row.pps = (s1.tunTxPackets - s0.tunTxPackets) / dt;
-            row.offeredOrReceived = (s1.udpOut - s0.udpOut) / dt;
+            // The packet generator bypasses UDP: what it offered is what reached tun_net_xmit(), queued or dropped.
+            row.offeredOrReceived = mqMode && packetGen()
+                    ? (s1.tunTxPackets - s0.tunTxPackets + s1.tunTxDropped - s0.tunTxDropped) / dt
+                    : (s1.udpOut - s0.udpOut) / dt;
             row.dropped = (s1.tunTxDropped - s0.tunTxDropped) / dt;
         } else {
             row.pps = (s1.tunRxPackets - s0.tunRxPackets) / dt;
@@ -468,6 +500,11 @@ public final class PpsBench {
             row.dropped = (s1.tunRxDropped - s0.tunRxDropped + s1.udpRcvbuf - s0.udpRcvbuf) / dt;
         }
         return row;
+    }
+
+    /** The generator sends through an AF_PACKET socket on the device (TX ring or sendmmsg), not through UDP. */
+    private boolean packetGen() {
+        return genMode.startsWith("packet");
     }
 
     private void tunCreate() throws IOException, InterruptedException {
@@ -746,8 +783,15 @@ public final class PpsBench {
      * share of each queue, CPU of the program, the generator and everything else, and the ratios to the first
      * program (1 queue) of raw pps and pps per DUT core.
      */
-    static String mqTable(List<Row> rows, List<String> impls) {
+    static String mqTable(List<Row> rows, List<String> impls, String generator, long genRate) {
         StringBuilder sb = new StringBuilder();
+        sb.append("generator: ").append("packet".equals(generator)
+                ? "packet (AF_PACKET TX ring, PACKET_QDISC_BYPASS, pre-built IPv4/UDP packets)"
+                : "packet-mmsg".equals(generator)
+                ? "packet-mmsg (AF_PACKET sendmmsg, PACKET_QDISC_BYPASS, pre-built IPv4/UDP packets)"
+                : "udp (connected UDP sockets, sendmmsg)")
+                .append(genRate > 0 ? String.format(Locale.ROOT, ", paced to %,d pps", genRate) : ", flat out")
+                .append("\n\n");
         sb.append("| payload B | program | n | median pps | min..max pps | offered pps | dropped pps | per-queue pps "
                 + "(share) | per-queue loop cpu % | DUT cpu % | generator cpu % | other cpu % | pps per DUT core "
                 + "| generator µs/pkt | vs 1st pps | vs 1st per core |\n");
@@ -800,10 +844,13 @@ public final class PpsBench {
                         gen / 100.0 / offered * 1e6, ratio(pps, refPps), ratio(core, refCore)));
             }
         }
-        sb.append("\npps = packets handed to read() over all queues (device tx_packets); offered = Udp OutDatagrams of the "
-                + "generator; dropped = device tx_dropped (a queue's ring was full). Per-queue pps and event-loop CPU "
+        sb.append("\npps = packets handed to read() over all queues (device tx_packets); offered = "
+                + (generator.startsWith("packet")
+                        ? "device tx_packets + tx_dropped (every packet that reached tun_net_xmit)"
+                        : "Udp OutDatagrams of the generator")
+                + "; dropped = device tx_dropped (a queue's ring was full). Per-queue pps and event-loop CPU "
                 + "come from the program's own per-queue counters (ThreadMXBean for the loop thread). "
-                + "generator µs/pkt = generator CPU / offered pps (the kernel's UDP send path and tun xmit run in the "
+                + "generator µs/pkt = generator CPU / offered pps (the kernel's send path and tun xmit run in the "
                 + "generator's context). Medians over repetitions; CPU % of one core (200 % = the whole machine).\n");
         return sb.toString();
     }
