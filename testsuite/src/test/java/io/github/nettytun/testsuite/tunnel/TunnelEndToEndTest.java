@@ -14,10 +14,7 @@
  */
 package io.github.nettytun.testsuite.tunnel;
 
-import io.github.nettytun.testsuite.support.AbstractDeviceTest;
 import io.github.nettytun.testsuite.support.Commands;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +33,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,35 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * for the attacks. See {@link TunnelTestBed} for the topology.
  */
 @Timeout(90)
-class TunnelEndToEndTest extends AbstractDeviceTest {
+class TunnelEndToEndTest extends AbstractTunnelTest {
 
-    private static final String SECRET = "correct horse battery staple 0123456789";
     private static final long BULK_BYTES = 16L << 20;
-
-    private TunnelTestBed bed;
-    private final List<TunnelProcess> processes = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        bed = new TunnelTestBed();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            for (TunnelProcess p : processes) {
-                p.stop();
-            }
-        } finally {
-            if (bed != null) {
-                bed.close();
-            }
-        }
-        for (TunnelProcess p : processes) {
-            p.assertNoLeaks();
-            assertFalse(p.log().contains(SECRET), "the key appeared in " + p + "'s log");
-        }
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"udp, aes-256-gcm", "udp, chacha20-poly1305", "tcp, aes-256-gcm", "tcp, chacha20-poly1305"})

@@ -14,10 +14,7 @@
  */
 package io.github.nettytun.testsuite.tunnel;
 
-import io.github.nettytun.testsuite.support.AbstractDeviceTest;
 import io.github.nettytun.testsuite.support.Commands;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +28,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,9 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stats line. See {@link TunnelTestBed} for the topology.
  */
 @Timeout(90)
-class TunnelMultiQueueTest extends AbstractDeviceTest {
+class TunnelMultiQueueTest extends AbstractTunnelTest {
 
-    private static final String SECRET = "correct horse battery staple 0123456789";
     /**
      * Parallel connections. The kernel puts a new flow on a queue by its hash, so with two queues all of
      * them land on the same one with probability 2^-(n-1): 16 makes that 1 in 32768.
@@ -58,31 +53,6 @@ class TunnelMultiQueueTest extends AbstractDeviceTest {
             "#(\\d+) device->peer/peer->device (\\d+)/(\\d+) pkts, handshakes (\\d+)");
     private static final Pattern OFFLOAD = Pattern.compile(
             "offload: read (\\d+) super-packets -> (\\d+) segments.*wrote (\\d+) packets as (\\d+) super-packets");
-
-    private TunnelTestBed bed;
-    private final List<TunnelProcess> processes = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        bed = new TunnelTestBed();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        try {
-            for (TunnelProcess p : processes) {
-                p.stop();
-            }
-        } finally {
-            if (bed != null) {
-                bed.close();
-            }
-        }
-        for (TunnelProcess p : processes) {
-            p.assertNoLeaks();
-            assertFalse(p.log().contains(SECRET), "the key appeared in " + p + "'s log");
-        }
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"udp, tun", "tcp, tun", "udp, tap"})
