@@ -22,6 +22,7 @@ import io.github.nettytun.channel.TunOffload;
 import io.github.nettytun.channel.TunTxFilter;
 import io.github.nettytun.channel.linux.NetDevice;
 import io.github.nettytun.channel.linux.TunIoctls;
+import io.github.nettytun.codec.VirtioNetHeader;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -295,7 +296,8 @@ public final class EpollTunChannelConfig extends DefaultChannelConfig implements
     @Override
     public EpollTunChannelConfig setVnetHdrSize(int size) {
         checkUnbound("VNET_HDR_SIZE");
-        if (size < 10 || size > 128) {
+        // The codec reads what the channel may be set to: one pair of limits for both.
+        if (size < VirtioNetHeader.LENGTH || size > VirtioNetHeader.MAX_LENGTH) {
             throw new IllegalArgumentException("VNET_HDR_SIZE must be 10..128 (10 = virtio_net_hdr, "
                     + "12 = virtio_net_hdr_v1 / mergeable buffers): " + size);
         }

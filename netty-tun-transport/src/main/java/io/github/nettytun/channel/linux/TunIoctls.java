@@ -18,6 +18,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import io.github.nettytun.channel.TunException;
+import io.github.nettytun.channel.TunFlags;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -263,12 +264,8 @@ public final class TunIoctls {
         try {
             return LibC.INSTANCE.ioctl(fd, new NativeLong(TUNSETTXFILTER), filter);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINVAL && (getIff(fd).flags() & 0x0002) == 0) {
-                // tun.c: "Can be set only for TAPs".
-                throw new TunException("TUNSETTXFILTER on " + device + " failed (EINVAL): the transmit filter "
-                        + "applies to TAP devices only", Errno.EINVAL, e);
-            }
-            throw TunErrors.ioctlFailed("TUNSETTXFILTER", device, e.getErrorCode(), e);
+            throw tapOnlyIoctlFailed(fd, "TUNSETTXFILTER", device,
+                    "the transmit filter applies to TAP devices only", e);
         }
     }
 
@@ -325,12 +322,8 @@ public final class TunIoctls {
         try {
             LibC.INSTANCE.ioctl(fd, new NativeLong(TUNATTACHFILTER), fprog);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == Errno.EINVAL && (getIff(fd).flags() & 0x0002) == 0) {
-                // tun.c: "Can be set only for TAPs".
-                throw new TunException("TUNATTACHFILTER on " + device + " failed (EINVAL): classic BPF filters apply "
-                        + "to TAP devices only; on a TUN use an eBPF filter (setFilterProgram)", Errno.EINVAL, e);
-            }
-            throw TunErrors.ioctlFailed("TUNATTACHFILTER", device, e.getErrorCode(), e);
+            throw tapOnlyIoctlFailed(fd, "TUNATTACHFILTER", device,
+                    "classic BPF filters apply to TAP devices only; on a TUN use an eBPF filter (setFilterProgram)", e);
         }
     }
 
@@ -367,6 +360,18 @@ public final class TunIoctls {
             throw TunErrors.ioctlFailed("TUNGETVNETHASHCAP", null, errno, e);
         }
         return arg.getInt(4);
+    }
+
+    /**
+     * The exception for a failed ioctl that tun.c accepts on TAP devices only ("Can be set only for TAPs"): on a TUN
+     * its {@code EINVAL} gets {@code tapOnly} as the reason.
+     */
+    private static TunException tapOnlyIoctlFailed(int fd, String what, String device, String tapOnly,
+                                                   LastErrorException e) {
+        if (e.getErrorCode() == Errno.EINVAL && (getIff(fd).flags() & TunFlags.IFF_TAP) == 0) {
+            return new TunException(what + " on " + device + " failed (EINVAL): " + tapOnly, Errno.EINVAL, e);
+        }
+        return TunErrors.ioctlFailed(what, device, e.getErrorCode(), e);
     }
 
     private static void byValue(int fd, long request, int value, String what, String device) {

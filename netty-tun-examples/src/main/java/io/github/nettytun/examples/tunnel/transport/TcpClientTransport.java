@@ -147,10 +147,7 @@ public final class TcpClientTransport implements OuterTransport {
 
     @Override
     public void malformed(Object source) {
-        if (source instanceof Channel) {
-            TcpFraming.framingLost((Channel) source,
-                    "a frame that cannot be a tunnel message (empty, unknown type or too short)");
-        }
+        TcpFraming.unusableFrame(source);
     }
 
     @Override

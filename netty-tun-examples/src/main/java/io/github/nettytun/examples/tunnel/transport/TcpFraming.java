@@ -71,6 +71,16 @@ final class TcpFraming {
         }
     }
 
+    /**
+     * Closes the connection a frame came from that cannot be a tunnel message (empty, unknown type or too short):
+     * on a byte stream it means the boundaries are lost ({@link OuterTransport#malformed}).
+     */
+    static void unusableFrame(Object source) {
+        if (source instanceof Channel) {
+            framingLost((Channel) source, "a frame that cannot be a tunnel message (empty, unknown type or too short)");
+        }
+    }
+
     /** Writes the length prefix into the message's headroom and writes it (without flushing). */
     static void write(Channel ch, ByteBuf message) {
         message.setShort(message.readerIndex(), message.readableBytes() - PREFIX);
